@@ -1,0 +1,139 @@
+"""Build stage: the whole pipeline — load, validate, history, Word copies, registers, site, manifest.
+
+Reads top to bottom like the pipeline. Output is staged in a sibling folder and swapped in
+only when everything succeeded, so a failed build never leaves half-written output behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .control import History
+from .history import read_history
+from .issues import CemsError, Issue, Severity, has_errors
+from .manifest import GeneratedFile, write_manifest
+from .project import load_project, require_model
+from .render.docx import render_word
+from .render.registers import render_registers
+from .render.site import render_site
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    history: History
+    files: list[GeneratedFile] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def site_index(self) -> Path:
+        return self.out_dir / "site" / "index.html"
+
+    @property
+    def word_dir(self) -> Path:
+        return self.out_dir / "word"
+
+
+def _noop(_message: str) -> None:
+    return None
+
+
+def _stage(out_dir: Path) -> Path:
+    """A working copy of the previous build (keeps the Word cache), next to the real one."""
+    staging = out_dir.with_name(out_dir.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    if out_dir.is_dir():
+        shutil.copytree(out_dir, staging, ignore=shutil.ignore_patterns("site", "site-src"))
+    else:
+        staging.mkdir(parents=True)
+    return staging
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    old = out_dir.with_name(out_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
+    """Site links for the generated copies: document id or register name -> path under downloads/."""
+    links: dict[str, str] = {}
+    for generated in files:
+        if generated.path.startswith(("word/", "xlsx/")) and "/copies/" not in generated.path:
+            key = generated.document_id or Path(generated.path).stem
+            if generated.path.startswith("xlsx/"):
+                key = f"xlsx:{Path(generated.path).stem}"
+            links.setdefault(key, f"downloads/{generated.path}")
+    return links
+
+
+def build_all(
+    config: Config,
+    *,
+    pdf: bool = False,
+    copies: bool = False,
+    jobs: int = 2,
+    progress: Progress = _noop,
+) -> BuildResult:
+    """Build the Word copies, registers and site of `config.root` into `config.out_dir`."""
+    progress("读取和校验内容 (loading and validating)")
+    project = load_project(config)
+    model = require_model(project)
+    issues = [i for i in project.issues if i.severity is Severity.WARNING]
+
+    progress("读取 git 历史 (reading git history)")
+    history, history_issues = read_history(config, model)
+    issues += history_issues
+    if has_errors(history_issues):
+        raise CemsError(
+            "无法从 git 得到文件历史 (cannot derive document history from git)", history_issues
+        )
+
+    out_dir = config.out_dir
+    staging = _stage(out_dir)
+    try:
+        progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
+        files = render_word(model, history, config, staging, jobs=jobs)
+        if copies:
+            from .render.docx import render_all_copies
+
+            files += render_all_copies(model, history, config, staging)
+        progress("生成登记表 (registers)")
+        files += render_registers(model, history, config, staging)
+        if pdf:
+            from .render.docx import write_pdfs
+
+            progress("转换 PDF (PDF copies via LibreOffice)")
+            files += write_pdfs(
+                [staging / f.path for f in files if f.path.endswith(".docx")], staging
+            )
+        _copy_downloads(staging)
+        progress("生成网站 (site)")
+        site_issues = render_site(model, history, config, staging, downloads=_downloads(files))
+        issues += site_issues
+        if has_errors(site_issues):
+            raise CemsError("网站生成失败 (site build failed)", site_issues)
+        write_manifest(staging, history.head_commit, files)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, out_dir)
+    return BuildResult(out_dir, history, files, issues)
+
+
+def _copy_downloads(out_dir: Path) -> None:
+    """The site serves the Word and Excel files from its own downloads/ folder."""
+    docs = out_dir / "site-src" / "docs" / "downloads"
+    shutil.rmtree(docs, ignore_errors=True)
+    for part in ("word", "xlsx"):
+        if (out_dir / part).is_dir():
+            shutil.copytree(out_dir / part, docs / part, ignore=shutil.ignore_patterns("copies"))
