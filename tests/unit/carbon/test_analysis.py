@@ -1,0 +1,147 @@
+"""Uncertainty propagation, monitoring analysis, baseline and objective progress."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from generator.carbon.analysis import Thresholds, assess
+from generator.carbon.report import render_assessment
+from generator.carbon.uncertainty import combine_total, over_limit
+
+
+def test_uncertainty_propagation_by_hand(carbon_repo) -> None:
+    repo = carbon_repo()
+    repo.sources(
+        2024,
+        repo.src(
+            "E01", "electricity", "grid_electricity", "MWh", extra="activity_uncertainty_percent: 3"
+        )
+        + repo.src("H01", "heat", "purchased_heat", "GJ", extra="activity_uncertainty_percent: 4"),
+    )
+    repo.readings(2024, ["2024-01,E01,1000,MWh", "2024-01,H01,1000,GJ"])
+    repo.write(
+        "records/emission-factors/2024.yaml",
+        """
+        id: EF-2024
+        title: 指定因子
+        date: "2025-01-10"
+        factors:
+          - {fuel: grid_electricity, year: 2024, parameter: emission_factor, value: 0.604,
+             unit: tCO2/MWh, method: specified, evidence: 主管部门, uncertainty_percent: 4}
+          - {fuel: purchased_heat, year: 2024, parameter: emission_factor, value: 0.11,
+             unit: tCO2/GJ, method: specified, evidence: 热力公司, uncertainty_percent: 3}
+        """,
+    )
+    a = assess(repo.model(), 2024)
+    elec, heat = a.inventory.counted
+    assert elec.uncertainty_percent == Decimal(5)  # sqrt(3^2 + 4^2)
+    assert heat.uncertainty_percent == Decimal(5)
+    assert elec.uncertainty_assumed == () == heat.uncertainty_assumed
+    # sqrt((5 x 604)^2 + (5 x 110)^2) / 714
+    expected = ((5 * 604) ** 2 + (5 * 110) ** 2) ** 0.5 / 714
+    assert float(a.inventory.uncertainty_percent) == pytest.approx(expected, rel=1e-12)
+
+
+def test_assumed_uncertainty_is_named_and_large_values_are_flagged(carbon_repo) -> None:
+    repo = carbon_repo()
+    repo.sources(
+        2024,
+        repo.src(
+            "E01",
+            "electricity",
+            "grid_electricity",
+            "MWh",
+            extra="activity_uncertainty_percent: 80",
+        ),
+    )
+    repo.readings(2024, ["2024-01,E01,10,MWh"])
+    (elec,) = assess(repo.model(), 2024).inventory.counted
+    assert elec.uncertainty_assumed == ("emission_factor",)  # library value, 5% assumed
+    assert elec.uncertainty_percent == (Decimal(80) ** 2 + Decimal(5) ** 2).sqrt()
+    assert over_limit(elec.uncertainty_percent)
+    assert combine_total([(Decimal(10), Decimal(0))]) is None
+
+
+def test_anomalies_and_missing_months(carbon_repo) -> None:
+    repo = carbon_repo()
+    gas = repo.src("S01", "combustion", "natural_gas", "10^4 Nm3")
+    late = repo.src("S02", "combustion", "natural_gas", "10^4 Nm3").replace("2015-01", "2024-03")
+    repo.sources(2023, gas)
+    repo.sources(2024, gas + late)
+    repo.readings(2023, ["2023-02,S01,10,10^4 Nm3"])
+    rows = ["2024-01,S01,10,10^4 Nm3", "2024-02,S01,14,10^4 Nm3", "2024-04,S01,14,10^4 Nm3"]
+    rows += ["2024-03,S02,5,10^4 Nm3", "2024-04,S02,5,10^4 Nm3"]
+    repo.readings(2024, rows)
+    a = assess(repo.model(), 2024)
+    found = [(x.source_id, x.month, x.kind, x.change_percent) for x in a.anomalies]
+    # Feb vs Jan: +40% > 30% (MoM); Feb vs Feb 2023: +40% > 25% (YoY)
+    assert found == [("S01", "2024-02", "mom", Decimal(40)), ("S01", "2024-02", "yoy", Decimal(40))]
+    # S01 misses March; S02 was commissioned in March, so Jan and Feb are not missing
+    assert [(m.source_id, m.month) for m in a.missing_months] == [("S01", "2024-03")]
+    relaxed = assess(repo.model(), 2024, Thresholds(Decimal(50), Decimal(50)))
+    assert relaxed.anomalies == ()
+
+
+def test_baseline_computed_and_objective_progress(carbon_repo) -> None:
+    repo = carbon_repo()
+    elec = repo.src("E01", "electricity", "grid_electricity", "MWh")
+    repo.sources(2023, elec)
+    repo.sources(2024, elec)
+    repo.write(
+        "records/meter-readings/all.csv",
+        "month,source,quantity,unit\n2023-01,E01,1000,MWh\n2024-01,E01,900,MWh\n",
+    )
+    repo.write(
+        "records/production/all.csv",
+        "month,quantity,unit,output_value\n2023-01,100,t,1\n2024-01,100,t,1\n",
+    )
+    repo.write(
+        "records/baselines/BL-2024.yaml",
+        """
+        id: BL-2024
+        title: 碳排放基准
+        date: "2024-02-01"
+        baseline: {basis: previous_year, years: [2023], rationale: 上一年度生产正常}
+        advanced_values:
+          - {kind: domestic, intensity: 5, intensity_unit: tCO2/t, source: 行业先进}
+        """,
+    )
+    repo.write(
+        "records/objectives/OBJ-2024.yaml",
+        """
+        id: OBJ-2024
+        title: 目标
+        date: "2024-02-01"
+        period: {start: 2024, end: 2026}
+        objectives:
+          - id: OBJ-1
+            title: 排放总量下降
+            kind: reduction
+            metric: total_tco2
+            unit: tCO2
+            target_value: 404
+            target_year: 2026
+            owner: energy-env
+            targets:
+              - {id: OBJ-1-A, description: 节电, due: "2026-12-31", owner: facilities}
+        """,
+    )
+    model = repo.model()
+    a = assess(model, 2024)
+    b = a.baseline
+    assert (b.total_tco2, b.total_origin) == (Decimal("604.000"), "computed")
+    assert b.intensity == Decimal("6.04")
+    assert b.change_total_percent == Decimal(-10)
+    assert b.advanced[0].gap_percent == pytest.approx(Decimal("8.72"), abs=Decimal("1e-20"))
+    (obj,) = a.objectives
+    # baseline 604 -> target 404; actual 543.6: (604 - 543.6) / 200 = 30.2%
+    assert (obj.baseline_value, obj.actual) == (Decimal("604.000"), Decimal("543.600"))
+    assert obj.progress_percent == Decimal("30.2")
+    assert obj.achieved is False
+    assert [h.year for h in a.history] == [2023, 2024]
+    report = render_assessment(model, 2024, a)
+    assert "| 国内先进值 | 5.0000 | tCO2/t | 行业先进 | 8.7% |" in report.markdown
+    assert "| OBJ-1 | 排放总量下降 |" in report.markdown and "30.2%" in report.markdown
+    assert report.images["intensity-vs-baseline"].startswith(b"\x89PNG")
