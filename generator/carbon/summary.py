@@ -238,7 +238,11 @@ def to_text(a: Assessment, organisation: str = "") -> str:
             f"本年变化 {percent(b.change_total_percent)}，强度变化 {percent(b.change_intensity_percent)}",
         ]
     for o in a.objectives:
-        state = "—" if o.achieved is None else "已达成" if o.achieved else "未达成"
+        state = (
+            ("进行中" if o.note.startswith("目标年度未到") else "—")
+            if o.achieved is None
+            else ("已达成" if o.achieved else "未达成")
+        )
         lines.append(
             f"  目标 {o.id} {o.title}：实际 {fixed_any(o.actual)} / 目标 {fixed_any(o.target_value)} {o.unit}，"
             f"进度 {percent(o.progress_percent)}，{state}"

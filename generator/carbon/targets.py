@@ -201,6 +201,10 @@ def objective_progress(
             progress = achieved = None
             if actual is not None and target is not None:
                 achieved = actual <= target
+                # not met yet, but the target year is still ahead: in progress, not failed
+                if not achieved and inventory.year < int(item["target_year"]):
+                    achieved = None
+                    note = note or "目标年度未到，进行中 (in progress)"
                 if base is not None and base != target:
                     progress = (base - actual) / (base - target) * 100
             found.append(

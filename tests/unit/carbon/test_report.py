@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from generator.carbon.report import render_assessment
@@ -31,7 +30,6 @@ HEADINGS = [
 
 
 def _sample_model(sample_copy: Path):
-    shutil.rmtree(sample_copy / "content" / "documents", ignore_errors=True)
     return require_model(load_project(Config.for_root(sample_copy)))
 
 
