@@ -126,6 +126,7 @@ class History:
         default_factory=dict
     )  # withdrawn id -> (path, last text)
     shallow: bool = False
+    head_date: str = ""  # YYYY-MM-DD committer date of head_commit: the default "today"
 
     def control(self, document_id: str) -> DocumentControl:
         return self.documents.get(document_id) or DocumentControl(document_id)
