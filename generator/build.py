@@ -17,7 +17,9 @@ from .history import read_history
 from .issues import CemsError, Issue, Severity, has_errors
 from .manifest import GeneratedFile, write_manifest
 from .project import load_project, require_model
+from .released import drafts_view, in_force_view, text_reader
 from .render.docx import render_word
+from .render.redline import render_redlines
 from .render.registers import render_registers
 from .render.site import render_site
 
@@ -65,14 +67,17 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 
 
 def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
-    """Site links for the generated copies: document id or register name -> path under downloads/."""
+    """Site links: document id -> its controlled copy, "xlsx:<name>" -> a register workbook,
+    "draft:<id>" -> the draft preview of a document with unreleased edits."""
     links: dict[str, str] = {}
     for generated in files:
-        if generated.path.startswith(("word/", "xlsx/")) and "/copies/" not in generated.path:
-            key = generated.document_id or Path(generated.path).stem
-            if generated.path.startswith("xlsx/"):
-                key = f"xlsx:{Path(generated.path).stem}"
-            links.setdefault(key, f"downloads/{generated.path}")
+        folder, name = generated.path.rsplit("/", 1)
+        if folder == "word" and generated.document_id:
+            links[generated.document_id] = f"downloads/{generated.path}"
+        elif folder == "word/drafts" and generated.document_id:
+            links[f"draft:{generated.document_id}"] = f"downloads/{generated.path}"
+        elif folder == "xlsx":
+            links[f"xlsx:{Path(name).stem}"] = f"downloads/{generated.path}"
     return links
 
 
@@ -102,11 +107,18 @@ def build_all(
     staging = _stage(out_dir)
     try:
         progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
-        files = render_word(model, history, config, staging, jobs=jobs)
+        text_at = text_reader(config, history)
+        # controlled copies show the revision in force; unreleased edits go to drafts/
+        in_force_model, in_force_history = in_force_view(model, history, text_at)
+        files = render_word(in_force_model, in_force_history, config, staging, jobs=jobs)
+        files += render_word(
+            drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
+        )
+        files += render_redlines(model, history, config, staging, text_at)
         if copies:
             from .render.docx import render_all_copies
 
-            files += render_all_copies(model, history, config, staging)
+            files += render_all_copies(in_force_model, in_force_history, config, staging)
         progress("生成登记表 (registers)")
         files += render_registers(model, history, config, staging)
         if pdf:

@@ -179,7 +179,8 @@ def _organisation(data: dict[str, Any]) -> Organisation:
     )
 
 
-def _document(rel: str, data: dict[str, Any], body: str) -> Document:
+def document_from_front_matter(rel: str, data: dict[str, Any], body: str) -> Document:
+    """A Document from parsed front matter and body (also used for released texts from git)."""
     return Document(
         id=data["id"],
         title=data["title"],
@@ -224,7 +225,7 @@ def build_model(sources: Sources, schemas: SchemaSet) -> Model:
     assert sources.organisation is not None
     documents = tuple(
         sorted(
-            (_document(d.rel, d.data, d.body) for d in sources.documents),
+            (document_from_front_matter(d.rel, d.data, d.body) for d in sources.documents),
             key=lambda d: (list(DOCUMENT_KINDS).index(d.kind), d.id),
         )
     )

@@ -234,12 +234,18 @@ def _cached(entry: dict[str, str] | None, key: str, path: Path) -> str | None:
 
 
 def render_word(
-    model: Model, history: History, config: Config, out_dir: Path, *, jobs: int = 2
+    model: Model,
+    history: History,
+    config: Config,
+    out_dir: Path,
+    *,
+    jobs: int = 2,
+    subdir: str = "word",
 ) -> list[GeneratedFile]:
-    """Write `out_dir/word/<ID>-<title>.docx` for every document (master copies)."""
+    """Write `out_dir/<subdir>/<ID>-<title>.docx` for every document (master copies)."""
     template = reference_bytes(config)
-    word_dir = out_dir / "word"
-    cache_file = out_dir / ".cache" / "word.json"
+    word_dir = out_dir / subdir
+    cache_file = out_dir / ".cache" / f"{subdir.replace('/', '-')}.json"
     cache = _load_cache(cache_file)
     fingerprint = renderer_fingerprint()
     contexts = [context_for(model, history, config, d) for d in model.documents]
@@ -263,7 +269,7 @@ def render_word(
     cache_file.write_text(json.dumps(new_cache, indent=1, sort_keys=True), encoding="utf-8")
     return sorted(
         GeneratedFile(
-            f"word/{file_name(c.document)}",
+            f"{subdir}/{file_name(c.document)}",
             hashes[c.document.id],
             c.document.id,
             c.control.revision_label,

@@ -1,0 +1,110 @@
+"""The published site in a real browser: Chinese search, version selector, Word download.
+
+Serves `out/versions` with http.server on 127.0.0.1 and drives Chromium with Playwright.
+Screenshots go to /tmp/cems-site-*.png for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.config import Config
+from generator.project import load_project, require_model
+from generator.publish import publish_versions
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+APPROVER = ("周建国", "zhou.jianguo@yanling-ceramics.example")
+AUTHOR = ("唐雯", "tang.wen@yanling-ceramics.example")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def published(sample_copy: Path, git_repo, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
+    """(base url, id of the internal-audit procedure, its page path) of a served versions/."""
+    if not Path(CHROMIUM).exists() or shutil.which("git") is None:
+        pytest.skip("chromium or git is not installed")
+    pytest.importorskip("playwright.sync_api")
+    model = require_model(load_project(Config.for_root(sample_copy)))
+    audit = next(d for d in model.documents if "内部审核" in d.title and d.kind == "procedure")
+    repo = git_repo(sample_copy)
+    repo.commit("建立文件库", "2025-01-10T10:00:00+08:00", AUTHOR)
+    repo.tag("release/2025-01", "首次发布", "2025-01-15T09:00:00+08:00", APPROVER)
+    path = sample_copy / audit.path
+    path.write_text(path.read_text(encoding="utf-8") + "\n增补条款。\n", encoding="utf-8")
+    repo.commit(f"{audit.id}: 增补", "2025-03-01T10:00:00+08:00", AUTHOR)
+    repo.tag("release/2025-03", "第二次发布", "2025-03-05T09:00:00+08:00", APPROVER)
+    out = tmp_path / "out"
+    publish_versions(Config.for_root(sample_copy, out), out)
+    handler = functools.partial(_Quiet, directory=str(out / "versions"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield (
+            f"http://127.0.0.1:{server.server_address[1]}/",
+            audit.id,
+            f"documents/{audit.kind}/{audit.id}/",
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, audit_id, page_path = published
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+            page.goto(base)
+            page.wait_for_url("**/2025-03/")  # root -> latest -> newest release
+            page.screenshot(path="/tmp/cems-site-home.png")
+
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+            page.locator("input.md-search__input").fill("内部审核")
+            result = page.locator(".md-search-result__item", has_text=audit_id).first
+            result.wait_for(timeout=20_000)
+            page.screenshot(path="/tmp/cems-site-search.png")
+            result.locator("a").first.click()
+            page.wait_for_url(f"**/2025-03/{page_path}**")
+            assert audit_id in page.locator("article h1").inner_text()
+
+            page.locator(".md-version__current").hover(force=True)  # opens the selector
+            page.locator(".md-version__link", has_text="2025-01").first.click()
+            page.wait_for_url("**/2025-01/**")
+            page.screenshot(path="/tmp/cems-site-version.png")
+            assert "增补条款" not in page.locator("article").inner_text()
+
+            page.goto(f"{base}2025-03/{page_path}")
+            page.screenshot(path="/tmp/cems-site-document.png", full_page=False)
+            with page.expect_download() as info:
+                page.locator("a", has_text="下载 Word 受控副本").first.click()
+            saved = tmp_path / info.value.suggested_filename
+            info.value.save_as(saved)
+            assert saved.suffix == ".docx" and audit_id in saved.name
+            assert saved.read_bytes()[:2] == b"PK"
+        finally:
+            browser.close()

@@ -1,0 +1,82 @@
+"""`cems publish`: one site per release tag plus the draft, in mike's layout, from real git."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.config import Config
+from generator.project import load_project, require_model
+
+APPROVER = ("周建国", "zhou.jianguo@yanling-ceramics.example")
+AUTHOR = ("唐雯", "tang.wen@yanling-ceramics.example")
+
+
+@pytest.fixture
+def released_repo(sample_copy: Path, git_repo) -> tuple[Path, str, str]:
+    """Two releases and an unreleased edit of one document; returns (root, doc id, page)."""
+    model = require_model(load_project(Config.for_root(sample_copy)))
+    doc = model.documents[0]
+    repo = git_repo(sample_copy)
+    repo.commit("建立文件库", "2025-01-10T10:00:00+08:00", AUTHOR)
+    repo.tag("release/2025-01", "首次发布", "2025-01-15T09:00:00+08:00", APPROVER)
+    path = sample_copy / doc.path
+    path.write_text(path.read_text(encoding="utf-8") + "\n增补的第一段。\n", encoding="utf-8")
+    repo.commit(f"{doc.id}: 增补第一段", "2025-03-01T10:00:00+08:00", AUTHOR)
+    repo.tag("release/2025-03", "第二次发布", "2025-03-05T09:00:00+08:00", APPROVER)
+    path.write_text(path.read_text(encoding="utf-8") + "\n草稿中的第二段。\n", encoding="utf-8")
+    repo.commit(f"{doc.id}: 草拟第二段", "2025-04-01T10:00:00+08:00", AUTHOR)
+    return sample_copy, doc.id, f"documents/{doc.kind}/{doc.id}/index.html"
+
+
+def test_publish_builds_every_release_and_the_draft(released_repo, run_cli, tmp_path) -> None:
+    root, doc_id, page = released_repo
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("publish", "--root", str(root), "--out", str(out), "--no-word")
+    assert code == 0, stderr
+    assert "versions" in stdout
+    versions = out / "versions"
+    entries = json.loads((versions / "versions.json").read_text(encoding="utf-8"))
+    assert [e["version"] for e in entries] == ["draft", "2025-03", "2025-01"]  # newest first
+    assert [e["aliases"] for e in entries] == [[], ["latest"], []]
+    assert entries[1]["title"].startswith("2025-03")
+    first = (versions / "2025-01" / page).read_text(encoding="utf-8")
+    second = (versions / "2025-03" / page).read_text(encoding="utf-8")
+    draft = (versions / "draft" / page).read_text(encoding="utf-8")
+    assert "增补的第一段" not in first and "增补的第一段" in second
+    assert "草稿中的第二段" in draft and "草稿中的第二段" not in second
+    assert "草稿：有未发布的修改" in draft and "草稿：有未发布的修改" not in second
+    assert re.search(r'"provider":\s*"mike"', second)  # Material's version selector is on
+    latest = (versions / "latest" / "index.html").read_text(encoding="utf-8")
+    assert 'url=../2025-03/"' in latest
+    assert 'url=latest/"' in (versions / "index.html").read_text(encoding="utf-8")
+    assert doc_id in second
+
+
+def test_publish_leaves_the_repository_untouched(released_repo, run_cli, tmp_path) -> None:
+    root, _doc_id, _page = released_repo
+    before = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    code, _out, stderr = run_cli(
+        "publish", "--root", str(root), "--out", str(tmp_path / "o"), "--no-word"
+    )
+    assert code == 0, stderr
+    after = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    assert before == after
+
+
+def test_publish_outside_git_is_a_clear_error(sample_copy, run_cli, tmp_path) -> None:
+    shutil.rmtree(sample_copy / ".git", ignore_errors=True)
+    code, _out, stderr = run_cli(
+        "publish", "--root", str(sample_copy), "--out", str(tmp_path / "o"), "--no-word"
+    )
+    assert code == 1
+    assert "不是 git 仓库" in stderr and "Traceback" not in stderr
