@@ -77,7 +77,8 @@ def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
         elif folder == "word/drafts" and generated.document_id:
             links[f"draft:{generated.document_id}"] = f"downloads/{generated.path}"
         elif folder == "xlsx":
-            links[f"xlsx:{Path(name).stem}"] = f"downloads/{generated.path}"
+            key = generated.document_id.removeprefix("register:") or Path(name).stem
+            links[f"xlsx:{key}"] = f"downloads/{generated.path}"
     return links
 
 

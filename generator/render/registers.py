@@ -88,6 +88,7 @@ class Register:
     title: str
     columns: tuple[tuple[str, float], ...]  # (heading, width in cm)
     rows: tuple[tuple[str, ...], ...]
+    key: str = ""  # the record type (or master-list, document-issue): how the site finds it
 
     @property
     def landscape(self) -> bool:
@@ -139,7 +140,7 @@ def documents_register(model: Model, history: History) -> Register:
         ("归口部门", 2.6),
         ("发放范围", 6.0),
     )
-    return Register("受控文件清单", "受控文件清单", cols, tuple(rows))
+    return Register("受控文件清单", "受控文件清单", cols, tuple(rows), key="master-list")
 
 
 def _each(model: Model, record_type: str, key: str) -> list[tuple[Record, dict[str, Any]]]:
@@ -176,7 +177,7 @@ def sources_register(model: Model, history: History) -> Register:
         ("计量器具", 2.0),
         ("部门", 2.2),
     )
-    return Register("碳排放源清单", "碳排放源清单", cols, tuple(rows))
+    return Register("碳排放源清单", "碳排放源清单", cols, tuple(rows), key="emission-sources")
 
 
 def legal_register(model: Model, history: History) -> Register:
@@ -213,7 +214,11 @@ def legal_register(model: Model, history: History) -> Register:
         ("评价结果", 3.0),
     )
     return Register(
-        "法律法规清单与合规性评价", "法律法规、标准及其他要求清单与合规性评价", cols, tuple(rows)
+        "法律法规清单与合规性评价",
+        "法律法规、标准及其他要求清单与合规性评价",
+        cols,
+        tuple(rows),
+        key="legal-register",
     )
 
 
@@ -255,7 +260,7 @@ def objectives_register(model: Model, history: History) -> Register:
         ("目标年度/期限", 2.4),
         ("部门", 2.4),
     )
-    return Register("目标和指标", "碳排放管理目标和指标", cols, tuple(rows))
+    return Register("目标和指标", "碳排放管理目标和指标", cols, tuple(rows), key="objectives")
 
 
 def calibration_register(model: Model, history: History) -> Register:
@@ -286,7 +291,9 @@ def calibration_register(model: Model, history: History) -> Register:
         ("结论", 1.4),
         ("证书编号", 2.6),
     )
-    return Register("计量器具检定校准台账", "监测计量装置检验校准台账", cols, tuple(rows))
+    return Register(
+        "计量器具检定校准台账", "监测计量装置检验校准台账", cols, tuple(rows), key="calibration"
+    )
 
 
 def training_register(model: Model, history: History) -> Register:
@@ -315,7 +322,7 @@ def training_register(model: Model, history: History) -> Register:
         ("学时", 1.2),
         ("效果评价", 3.6),
     )
-    return Register("培训台账", "培训计划与培训记录台账", cols, tuple(rows))
+    return Register("培训台账", "培训计划与培训记录台账", cols, tuple(rows), key="training")
 
 
 def audits_register(model: Model, history: History) -> Register:
@@ -350,7 +357,9 @@ def audits_register(model: Model, history: History) -> Register:
         ("说明", 5.0),
         ("纠正措施", 2.2),
     )
-    return Register("内部审核台账", "内部审核及审核发现台账", cols, tuple(rows))
+    return Register(
+        "内部审核台账", "内部审核及审核发现台账", cols, tuple(rows), key="internal-audits"
+    )
 
 
 def capa_register(model: Model, history: History) -> Register:
@@ -385,7 +394,13 @@ def capa_register(model: Model, history: History) -> Register:
         ("状态", 1.4),
         ("关闭日期", 2.0),
     )
-    return Register("不符合和纠正措施台账", "不符合、纠正和纠正预防措施台账", cols, tuple(rows))
+    return Register(
+        "不符合和纠正措施台账",
+        "不符合、纠正和纠正预防措施台账",
+        cols,
+        tuple(rows),
+        key="nonconformities",
+    )
 
 
 def reviews_register(model: Model, history: History) -> Register:
@@ -412,7 +427,7 @@ def reviews_register(model: Model, history: History) -> Register:
         ("总体评价", 8.0),
         ("后续措施", 9.0),
     )
-    return Register("管理评审台账", "管理评审台账", cols, tuple(rows))
+    return Register("管理评审台账", "管理评审台账", cols, tuple(rows), key="management-reviews")
 
 
 def issues_register(model: Model, history: History) -> Register:
@@ -441,7 +456,9 @@ def issues_register(model: Model, history: History) -> Register:
         ("发放（发布）", 3.0),
         ("回收（被替代于）", 3.0),
     )
-    return Register("文件发放回收登记表", "文件发放回收登记表", cols, tuple(rows))
+    return Register(
+        "文件发放回收登记表", "文件发放回收登记表", cols, tuple(rows), key="document-issue"
+    )
 
 
 BUILDERS: tuple[Callable[[Model, History], Register], ...] = (
@@ -556,7 +573,10 @@ def render_registers(
         data = save_xlsx(register_xlsx(register, organisation, commit), xlsx_path, when)
         files.append(
             GeneratedFile(
-                xlsx_path.relative_to(out_dir).as_posix(), sha256_bytes(data), status="register"
+                xlsx_path.relative_to(out_dir).as_posix(),
+                sha256_bytes(data),
+                document_id=f"register:{register.key}",
+                status="register",
             )
         )
     return sorted(files)
