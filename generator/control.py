@@ -105,12 +105,17 @@ class DocumentControl:
     current_sha256: str = ""
 
     @property
+    def last_revision(self) -> Revision | None:
+        """The revision in force or, for a withdrawn document, the last one it had."""
+        return self.in_force or (self.revisions[-1] if self.revisions else None)
+
+    @property
     def revision_label(self) -> str:
-        return self.in_force.label if self.in_force else UNRELEASED
+        return self.last_revision.label if self.last_revision else UNRELEASED
 
     @property
     def effective_date(self) -> str:
-        return self.in_force.effective_date if self.in_force else UNRELEASED
+        return self.last_revision.effective_date if self.last_revision else UNRELEASED
 
     @property
     def is_withdrawn(self) -> bool:
