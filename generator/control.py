@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 MEANING_AUTHOR = "编制"
 MEANING_REVIEW = "审核"
 MEANING_APPROVE = "批准"
+MEANING_RECORD = "记录"
 UNRELEASED = "未发布"  # shown instead of a revision when git has no release for a document
 
 
@@ -123,6 +124,16 @@ class DocumentControl:
 
 
 @dataclass(frozen=True)
+class RecordOrigin:
+    """Who wrote a record and when, from the commit that added it (records are not typed by hand)."""
+
+    path: str  # relative to the content root
+    recorded: Signature  # meaning 记录
+    later_changes: int = 0  # commits that changed it afterwards (corrections stay traceable)
+    last_changed: str = ""  # ISO 8601 of the last change, "" if never changed
+
+
+@dataclass(frozen=True)
 class History:
     head_commit: str
     releases: tuple[Release, ...] = ()  # oldest first
@@ -131,6 +142,7 @@ class History:
         default_factory=dict
     )  # withdrawn id -> (path, last text)
     shallow: bool = False
+    records: dict[str, RecordOrigin] = field(default_factory=dict)  # record path -> origin
     head_date: str = ""  # YYYY-MM-DD committer date of head_commit: the default "today"
 
     def control(self, document_id: str) -> DocumentControl:

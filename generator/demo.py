@@ -23,6 +23,7 @@ from .gitio import Git
 from .issues import CemsError
 from .load import YamlProblem, parse_yaml, read_text, split_front_matter
 from .release import create_release
+from .review import run_check
 
 SAMPLE_PARTS = ("content", "records", "schemas", "templates", "mkdocs.yml")
 GITIGNORE = "build/\nbuild.partial/\nbuild.old/\n__pycache__/\n"
@@ -43,6 +44,7 @@ class DemoResult:
     commits: int = 0
     releases: list[str] = field(default_factory=list)
     draft_documents: list[str] = field(default_factory=list)
+    overdue_reviews: list[str] = field(default_factory=list)  # what `cems check` reports
 
 
 def sample_root() -> Path:
@@ -98,6 +100,8 @@ class _Demo:
         self.extra_specs = {str(e["key"]): e for e in script.get("extra_documents") or []}
         self.extra: dict[str, SampleDoc] = {}  # key -> a document the demo adds
         self.renamed: dict[str, str] = {}  # document id -> its earlier path
+        self.pending: dict[str, list[dict[str, Any]]] = {}  # id -> changes not yet made
+        self.partial: set[str] = set()  # CSV records written up to some month only
         self.env = {
             "GIT_CONFIG_GLOBAL": os.devnull,
             "GIT_CONFIG_NOSYSTEM": "1",
@@ -157,19 +161,38 @@ class _Demo:
 
     def include(self, patterns: list[str]) -> None:
         for rel, data in self.files.items():
-            if rel not in self.written and any(fnmatch.fnmatchcase(rel, p) for p in patterns):
+            if rel not in self.written | self.partial and any(
+                fnmatch.fnmatchcase(rel, p) for p in patterns
+            ):
                 target = self.path(rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
                 self.written.add(rel)
 
+    def staged_text(self, doc: SampleDoc) -> str:
+        """The sample text with the document's pending changes undone (its earlier text)."""
+        text = self.files[doc.path].decode("utf-8")
+        for change in self.pending.get(doc.id, ()):
+            text = undo_change(text, change, doc.path)
+        return text
+
     def op_earlier(self, spec: dict[str, Any]) -> None:
         doc = self.select(spec)
-        self.write(doc, earlier_text(self.text(doc)))
+        changes = list(spec.get("changes") or [{"key": "", "last_section": True}])
+        self.pending.setdefault(doc.id, []).extend(changes)
+        self.write(doc, self.staged_text(doc))
 
     def op_restore(self, spec: dict[str, Any]) -> None:
+        """Make pending changes (`keys`), or all of them: the sample text comes back."""
         doc = self.select(spec)
-        self.write(doc, self.files[doc.path].decode("utf-8"))
+        pending = self.pending.get(doc.id, [])
+        keys = spec.get("keys")
+        if keys is not None:
+            unknown = set(keys) - {c.get("key") for c in pending}
+            if unknown:
+                raise CemsError(f"演示脚本中 {doc.id} 没有待修订的变更: {sorted(unknown)}")
+        self.pending[doc.id] = [c for c in pending if keys is not None and c.get("key") not in keys]
+        self.write(doc, self.staged_text(doc))
 
     def op_rename(self, spec: dict[str, Any]) -> None:
         doc = self.select(spec)
@@ -217,26 +240,21 @@ class _Demo:
         self.path(doc.path).write_text(text, encoding="utf-8")
         self.extra[key] = doc
 
-    def op_review(self, spec: dict[str, Any]) -> None:
-        """A periodic-review record covering every document written so far (unless the sample has one)."""
-        rel = f"records/document-reviews/{spec['id']}.yaml"
-        if rel in self.files or any(r.startswith("records/document-reviews/") for r in self.files):
-            return
-        lines = [
-            f'id: "{spec["id"]}"',
-            f"title: {spec['title']}",
-            f'date: "{spec["date"]}"',
-            f"reviewer: {spec['reviewer']}",
-            "documents:",
-        ]
-        lines += [
-            f"  - {{document: {d.id}, outcome: no_change}}"
-            for d in self.docs
-            if d.path in self.written and self.path(self.renamed.get(d.id, d.path)).exists()
-        ]
+    def op_rows(self, spec: dict[str, Any]) -> None:
+        """A CSV record as far as month `until`: readings are committed as the months go by."""
+        rel, until = str(spec["file"]), str(spec["until"])
+        if rel not in self.files:
+            raise CemsError(f"演示脚本中的记录 {rel} 不在示例中")
+        header, *rows = self.files[rel].decode("utf-8").splitlines(keepends=True)
+        kept = [row for row in rows if row.split(",", 1)[0].strip() <= until]
         target = self.path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        target.write_text(header + "".join(kept), encoding="utf-8")
+        if len(kept) == len(rows):
+            self.partial.discard(rel)
+            self.written.add(rel)
+        else:
+            self.partial.add(rel)
 
     def op_append(self, spec: dict[str, Any]) -> None:
         doc = self.select(spec)
@@ -257,6 +275,8 @@ class _Demo:
         missing = sorted(set(self.files) - self.written)
         if missing:
             raise CemsError("演示脚本没有写入这些示例文件: " + "、".join(missing[:5]))
+        checked = run_check(Config.for_root(self.target))
+        self.result.overdue_reviews = sorted(c.document_id for c in checked.overdue)
         return self.result
 
     def _commit(self, step: dict[str, Any]) -> None:
@@ -264,7 +284,9 @@ class _Demo:
         self.include([str(p) for p in step.get("include", ())])
         for key in step.get("add", ()):
             self.op_add(str(key))
-        for name in ("earlier", "restore", "rename", "withdraw", "append", "review"):
+        for spec in step.get("rows", ()):
+            self.op_rows(spec)
+        for name in ("earlier", "restore", "rename", "withdraw", "append"):
             for spec in step.get(name, ()):
                 getattr(self, f"op_{name}")(spec)
         for spec in step.get("move", ()):
@@ -306,6 +328,45 @@ def earlier_text(text: str) -> str:
     if len(blocks) >= 2:
         return head + "\n\n".join(blocks[:-1]) + "\n"
     return text + "\n（初稿）\n"
+
+
+def drop_section(text: str, heading: str) -> str:
+    """`text` without the section that starts at the line `heading` (up to the next heading
+    of the same or a higher level)."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == heading), None)
+    if start is None:
+        raise ValueError(heading)
+    level = len(heading) - len(heading.lstrip("#"))
+    stop = re.compile(rf"^#{{1,{level}}} ")
+    end = next((i for i in range(start + 1, len(lines)) if stop.match(lines[i])), len(lines))
+    kept = lines[:start] + lines[end:]
+    return "".join(kept).rstrip("\n") + "\n" if end == len(lines) else "".join(kept)
+
+
+def undo_change(text: str, change: dict[str, Any], where: str) -> str:
+    """The text before one scripted change: an earlier edition letter, a section not yet
+    written (`section`), a passage worded differently (`now` -> `before`) or, with no
+    details, the last section left out."""
+    if "edition" in change:
+        text, count = re.subn(
+            r"^edition:.*$", f"edition: {change['edition']}", text, count=1, flags=re.M
+        )
+        found = bool(count)
+    elif "section" in change:
+        try:
+            return drop_section(text, str(change["section"]))
+        except ValueError:
+            found = False
+    elif "now" in change:
+        found = str(change["now"]) in text
+        text = text.replace(str(change["now"]), str(change.get("before", "")), 1)
+    else:
+        return earlier_text(text)
+    if not found:
+        detail = change.get("section") or change.get("now") or "edition"
+        raise CemsError(f"演示脚本的变更在 {where} 中找不到 (change not found): {detail}")
+    return text
 
 
 def create_demo(target: Path, source: Path | None = None, script: Path | None = None) -> DemoResult:

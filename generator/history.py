@@ -21,6 +21,7 @@ from .config import Config
 from .control import (
     MEANING_APPROVE,
     MEANING_AUTHOR,
+    MEANING_RECORD,
     MEANING_REVIEW,
     Change,
     CopyIssue,
@@ -44,6 +45,7 @@ from .gitio import (
 )
 from .issues import Issue, Severity
 from .model import Model
+from .record_history import record_origins
 from .review import apply_reviews
 
 DRAFT_SEGMENT = -1
@@ -128,6 +130,8 @@ def read_history(
         releases, more = collect_releases(repo, model)
         current = read_current_documents(repo, config, model, from_tree=at is not None)
         history, computed = compute_history(repo, model, releases, current)
+        recorded_by = lambda ident: signature_for(ident, MEANING_RECORD, model)  # noqa: E731
+        history = replace(history, records=record_origins(repo.log, repo.prefix, recorded_by))
     except GitError as error:
         return _unreleased(History(""), model), error.issues
     return history, issues + more + computed

@@ -1,24 +1,29 @@
 """Redlines: each released revision after the first as a .docx with real tracked changes.
 
 Word (and LibreOffice) show w:ins / w:del runs as insertions and deletions that a reviewer can
-accept or reject. The diff is made on the Markdown source: paragraph (line) level first with
-difflib, then word level inside replaced lines, where every CJK character counts as a word
-because Chinese has no spaces. Author and date of the marks are the revision's git author.
+accept or reject. Both revisions are parsed into blocks as the copies render them (headings,
+paragraphs, list items, table rows, code lines; `redline_blocks`), aligned on their plain
+text, and written in their Word styles: equal blocks plainly, inserted and deleted blocks
+entirely inside w:ins / w:del (paragraph mark and table row included), changed blocks with a
+word-level diff that keeps bold, italic and code. Table rows become real Word tables; when the
+rows of one table do not all have the same number of cells (a column was added or removed),
+that table is written as tab-separated paragraphs instead, since a Word table cannot show
+both shapes. Author and date of the marks are the revision's git author.
 """
 
 from __future__ import annotations
 
-import difflib
 import io
 import itertools
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docx import Document as open_docx
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 
 from ..config import Config
 from ..control import History, Revision
@@ -26,101 +31,211 @@ from ..manifest import GeneratedFile, sha256_bytes
 from ..model import Document, Model
 from . import _docx_xml as xml
 from .docx import reference_bytes
+from .markdown_docx import MONO_FONT, xml_east_asia
+from .redline_blocks import Block, Piece, Run, Runs, Step, align, common_shift, diff_runs
+from .redline_blocks import parse_blocks as parse_blocks
+from .redline_blocks import strip_front_matter as strip_front_matter
 from .reproducible import iso_utc, save_docx
 
 TextAt = Callable[[str, str], "str | None"]  # (document id, revision label) -> Markdown text
-_TOKEN = re.compile(r"[A-Za-z0-9_.\-/%]+|\s+|.", re.S)
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_HEADER_FILL = "E7E6E6"  # as the copies' table header rows
 
 
 @dataclass
-class _Marker:
+class _Writer:
+    """Appends blocks to a python-docx Document, numbering the tracked changes."""
+
+    word: Any
     author: str
     date: str
     next_id: int = 1
+    style_ids: dict[str, str] = field(default_factory=dict)
 
     def take(self) -> int:
         self.next_id += 1
         return self.next_id - 1
 
+    def mark(self, kind: str) -> Any:
+        """A w:ins (kind "insert"), w:del ("delete") or w:pPrChange ("format") element."""
+        tag = {"insert": "w:ins", "delete": "w:del"}.get(kind, "w:pPrChange")
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(self.take()))
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        return element
 
-def strip_front_matter(text: str) -> str:
-    if text.startswith("---"):
-        end = text.find("\n---", 3)
-        if end != -1:
-            return text[end + 4 :].lstrip("\n")
-    return text
+    def style_id(self, name: str) -> str:
+        # python-docx scans every style on each lookup by name: look each up once
+        if name not in self.style_ids:
+            self.style_ids[name] = self.word.styles[name].style_id
+        return self.style_ids[name]
+
+    # ---- runs -------------------------------------------------------------------------
+
+    def runs(self, paragraph: Any, pieces: list[Piece], code_size: float = 9.5) -> None:
+        """Write diff pieces; each inserted or deleted piece is one w:ins / w:del."""
+        for kind, runs in pieces:
+            if not runs:
+                continue
+            target = paragraph._p
+            if kind != "equal":
+                target = self.mark(kind)
+                paragraph._p.append(target)
+            for run in runs:
+                element = self.run(paragraph, run, code_size)
+                target.append(element)  # moves the run into the w:ins / w:del
+                if kind == "delete":
+                    for text in element.iter(qn("w:t")):
+                        text.tag = qn("w:delText")
+
+    def run(self, paragraph: Any, run: Run, code_size: float) -> Any:
+        added = paragraph.add_run(run.text)
+        added.bold = run.bold or None
+        added.italic = run.italic or None
+        added.font.strike = run.strike or None
+        if run.code:
+            xml.set_fonts(added, MONO_FONT, xml_east_asia(paragraph))
+            added.font.size = Pt(code_size)
+        return added._r
+
+    # ---- paragraphs -------------------------------------------------------------------
+
+    def paragraph(self, block: Block, container: Any = None) -> Any:
+        paragraph = (container or self.word).add_paragraph()
+        if block.style:
+            paragraph._p.style = self.style_id(block.style)
+        fmt = paragraph.paragraph_format
+        if block.prefix:  # ordered item: hanging number, as markdown_docx writes it
+            fmt.first_line_indent = Cm(-0.75)
+            fmt.left_indent = Cm(0.75 * block.level)
+        elif block.kind == "code":
+            fmt.left_indent = Cm(0.5)
+        return paragraph
+
+    def block(self, op: str, old: Block | None, new: Block | None) -> None:
+        shown = new or old
+        assert shown is not None
+        paragraph = self.paragraph(shown)
+        size = 9 if shown.kind == "code" else 9.5
+        self.runs(paragraph, _prefix_pieces(op, old, new), size)
+        self.runs(paragraph, _pieces(op, old, new, lambda b: b.runs), size)
+        self.finish(paragraph, op, old, new)
+
+    def finish(self, paragraph: Any, op: str, old: Block | None, new: Block | None) -> None:
+        if op in ("insert", "delete"):
+            kind = "ins" if op == "insert" else "del"
+            xml.mark_paragraph_tracked(paragraph, kind, self.take(), self.author, self.date)
+        elif op == "replace" and old and new and old.style != new.style:
+            self.style_change(paragraph, old)
+
+    def style_change(self, paragraph: Any, old: Block) -> None:
+        """w:pPrChange: Word shows 'formatted' with the old style (e.g. a heading level)."""
+        change = self.mark("format")
+        previous = OxmlElement("w:pPr")
+        if old.style:
+            style = OxmlElement("w:pStyle")
+            style.set(qn("w:val"), self.style_id(old.style))
+            previous.append(style)
+        change.append(previous)
+        paragraph._p.get_or_add_pPr().append(change)  # pPrChange is pPr's last child
+
+    # ---- tables -----------------------------------------------------------------------
+
+    def table(self, steps: list[Step]) -> None:
+        widths = {len(b.cells) for _, *pair in steps for b in pair if b is not None}
+        if len(widths) != 1:  # the table's shape changed: rows as tab-separated paragraphs
+            for op, old, new in steps:
+                self.block(op, _as_paragraph(old), _as_paragraph(new))
+            return
+        columns = widths.pop()
+        table = self.word.add_table(rows=len(steps), cols=columns)
+        table.style = "Table Grid"
+        for row, (op, old, new) in zip(table.rows, steps, strict=True):
+            shown = new or old
+            assert shown is not None
+            for index, cell in enumerate(row.cells):
+                pieces = _pieces(op, old, new, lambda b, i=index: b.cells[i])  # type: ignore[misc]
+                self.runs(cell.paragraphs[0], pieces)
+                if shown.header:
+                    xml.shade_cell(cell, _HEADER_FILL)
+            if shown.header:
+                xml.repeat_header_row(row)
+            if op in ("insert", "delete"):  # after tblHeader: w:ins / w:del end w:trPr
+                row._tr.get_or_add_trPr().append(self.mark(op))
 
 
-def blocks(text: str) -> list[str]:
-    """Non-blank source lines of the body: the unit of the paragraph-level diff."""
-    return [line.rstrip() for line in strip_front_matter(text).splitlines() if line.strip()]
+def _pieces(
+    op: str, old: Block | None, new: Block | None, part: Callable[[Block], Runs]
+) -> list[Piece]:
+    if op == "insert" and new:
+        return [("insert", part(new))]
+    if op == "delete" and old:
+        return [("delete", part(old))]
+    if op == "replace" and old and new:
+        return diff_runs(part(old), part(new))
+    return [("equal", part(new))] if new else []
 
 
-def tokens(line: str) -> list[str]:
-    return _TOKEN.findall(line)
+def _prefix_pieces(op: str, old: Block | None, new: Block | None) -> list[Piece]:
+    """The printed number of an ordered item; a renumbered item shows old and new numbers."""
+    before, after = (old.prefix if old else ""), (new.prefix if new else "")
+    if op == "insert":
+        return [("insert", (Run(after),))] if after else []
+    if op == "delete":
+        return [("delete", (Run(before),))] if before else []
+    if before == after:
+        return [("equal", (Run(after),))] if after else []
+    return [
+        ("delete", (Run(before),) if before else ()),
+        ("insert", (Run(after),) if after else ()),
+    ]
 
 
-def _paragraph(document: Any, line: str) -> tuple[Any, str]:
-    match = _HEADING.match(line)
-    if match:
-        level = min(3, max(1, len(match.group(1)) - 1))
-        return document.add_paragraph(style=f"Heading {level}"), match.group(2)
-    return document.add_paragraph(), line
+def _as_paragraph(block: Block | None) -> Block | None:
+    """A table row as one paragraph, cells separated by tabs."""
+    if block is None:
+        return None
+    runs: list[Run] = []
+    for index, cell in enumerate(block.cells):
+        if index:
+            runs.append(Run("\t"))
+        runs.extend(cell)
+    return Block("paragraph", None, tuple(runs))
 
 
-def _whole(document: Any, line: str, kind: str, marker: _Marker) -> None:
-    paragraph, text = _paragraph(document, line)
-    xml.add_tracked(paragraph, text, kind, marker.take(), marker.author, marker.date)
-    xml.mark_paragraph_tracked(paragraph, kind, marker.take(), marker.author, marker.date)
-
-
-def _words(document: Any, old: str, new: str, marker: _Marker) -> None:
-    paragraph, _ = _paragraph(document, new)
-    heading = _HEADING.match(new)
-    old_text = _HEADING.match(old).group(2) if _HEADING.match(old) else old  # type: ignore[union-attr]
-    new_text = heading.group(2) if heading else new
-    a, b = tokens(old_text), tokens(new_text)
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            paragraph.add_run("".join(a[i1:i2]))
+def _groups(steps: list[Step]) -> Iterator[list[Step]]:
+    """Single steps, and runs of table-row steps that form one table (a header row after a
+    body row starts the next table)."""
+    rows: list[Step] = []
+    for step in steps:
+        shown = step[2] or step[1]
+        assert shown is not None
+        if shown.kind != "row":
+            if rows:
+                yield rows
+                rows = []
+            yield [step]
             continue
-        if op in ("delete", "replace"):
-            text = "".join(a[i1:i2])
-            xml.add_tracked(paragraph, text, "del", marker.take(), marker.author, marker.date)
-        if op in ("insert", "replace"):
-            text = "".join(b[j1:j2])
-            xml.add_tracked(paragraph, text, "ins", marker.take(), marker.author, marker.date)
+        previous = (rows[-1][2] or rows[-1][1]) if rows else None
+        if previous is not None and shown.header and not previous.header:
+            yield rows
+            rows = []
+        rows.append(step)
+    if rows:
+        yield rows
 
 
 def write_diff(document: Any, old_text: str, new_text: str, author: str, date: str) -> int:
     """Append the tracked-change diff of two Markdown texts; returns the number of marks."""
-    marker = _Marker(author, date)
-    old, new = blocks(old_text), blocks(new_text)
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for line in new[j1:j2]:
-                paragraph, text = _paragraph(document, line)
-                paragraph.add_run(text)
-        elif op == "delete":
-            for line in old[i1:i2]:
-                _whole(document, line, "del", marker)
-        elif op == "insert":
-            for line in new[j1:j2]:
-                _whole(document, line, "ins", marker)
+    shift = common_shift(old_text, new_text)
+    steps = list(align(parse_blocks(old_text, shift), parse_blocks(new_text, shift)))
+    writer = _Writer(document, author, date)
+    for group in _groups(steps):
+        if (group[0][2] or group[0][1]).kind == "row":  # type: ignore[union-attr]
+            writer.table(group)
         else:
-            pairs = max(i2 - i1, j2 - j1)
-            for k in range(pairs):
-                before = old[i1 + k] if i1 + k < i2 else None
-                after = new[j1 + k] if j1 + k < j2 else None
-                if before is not None and after is not None:
-                    _words(document, before, after, marker)
-                elif before is not None:
-                    _whole(document, before, "del", marker)
-                elif after is not None:
-                    _whole(document, after, "ins", marker)
-    return marker.next_id - 1
+            writer.block(*group[0])
+    return writer.next_id - 1
 
 
 def redline_name(document: Document, previous: Revision, current: Revision) -> str:

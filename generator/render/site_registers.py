@@ -15,8 +15,16 @@ from markupsafe import Markup
 from ..control import UNRELEASED
 from ..model import Record, RecordType
 from ..schemas import SchemaSet
-from .site_pages import DOC_HEADERS, Page, SiteContext, _doc_row, link, page_path_of
-from .site_text import md_cell, md_link, md_table, md_text
+from .site_pages import (
+    DOC_HEADERS,
+    Page,
+    SiteContext,
+    _doc_row,
+    link,
+    page_path_of,
+    signer,
+)
+from .site_text import format_when, md_cell, md_link, md_table, md_text
 
 _HIDDEN = {"id", "title", "date", "clauses"}  # shown in the record heading instead
 
@@ -123,6 +131,14 @@ class RegisterRenderer:
         if record.date:
             facts.insert(0, md_text(f"记录日期：{record.date}"))
         facts.append(md_text(f"文件：{record.path}"))
+        origin = self.ctx.history.records.get(record.path)
+        if origin is not None:  # who recorded it and when: from git, never typed by hand
+            recorded = f"记录人（git）：{signer(self.ctx.model, origin.recorded)}"
+            if origin.later_changes:
+                recorded += (
+                    f"；此后更正 {origin.later_changes} 次，最近 {format_when(origin.last_changed)}"
+                )
+            facts.append(md_text(recorded))
         return {
             "title": heading,
             "anchor": _anchor(record),
