@@ -21,6 +21,7 @@ from .released import drafts_view, in_force_view, text_reader
 from .render.docx import render_word
 from .render.redline import render_redlines
 from .render.registers import render_registers
+from .render.report_docx import render_assessment_reports
 from .render.site import render_site
 
 Progress = Callable[[str], None]
@@ -76,6 +77,8 @@ def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
             links[generated.document_id] = f"downloads/{generated.path}"
         elif folder == "word/drafts" and generated.document_id:
             links[f"draft:{generated.document_id}"] = f"downloads/{generated.path}"
+        elif folder == "word/reports":
+            links[generated.document_id] = f"downloads/{generated.path}"
         elif folder == "xlsx":
             key = generated.document_id.removeprefix("register:") or Path(name).stem
             links[f"xlsx:{key}"] = f"downloads/{generated.path}"
@@ -120,8 +123,9 @@ def build_all(
             from .render.docx import render_all_copies
 
             files += render_all_copies(in_force_model, in_force_history, config, staging)
-        progress("生成登记表 (registers)")
+        progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
         files += render_registers(model, history, config, staging)
+        files += render_assessment_reports(model, history, config, staging)
         if pdf:
             from .render.docx import write_pdfs
 

@@ -129,6 +129,7 @@ class RecordOrigin:
 
     path: str  # relative to the content root
     recorded: Signature  # meaning 记录
+    commit: str = ""  # the commit that added it
     later_changes: int = 0  # commits that changed it afterwards (corrections stay traceable)
     last_changed: str = ""  # ISO 8601 of the last change, "" if never changed
 

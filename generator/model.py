@@ -17,6 +17,8 @@ DOCUMENT_KINDS: dict[str, str] = {
     "instruction": "作业文件",
     "form": "记录表单",
 }
+# Kinds the generator makes from records (never authored as files under content/documents).
+GENERATED_KINDS: dict[str, str] = {"report": "碳评估报告"}
 STATUS_ZH = {"draft": "草稿", "effective": "有效", "obsolete": "作废"}
 
 
@@ -78,7 +80,7 @@ class Document:
 
     @property
     def kind_zh(self) -> str:
-        return DOCUMENT_KINDS[self.kind]
+        return DOCUMENT_KINDS.get(self.kind) or GENERATED_KINDS[self.kind]
 
     @property
     def status_zh(self) -> str:

@@ -31,7 +31,7 @@ def record_origins(
             elif change.status == "R" and old in origins:  # moved: the record keeps its origin
                 origins[path] = replace(origins.pop(old), path=path)
             elif change.status in "ARC" or path not in origins:  # a new record (or a copy)
-                origins[path] = RecordOrigin(path, recorded_by(entry.author))
+                origins[path] = RecordOrigin(path, recorded_by(entry.author), entry.commit)
             else:  # a later correction
                 origin = origins[path]
                 origins[path] = replace(

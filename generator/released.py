@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 
 from .config import Config
-from .control import History
+from .control import History, Release
 from .gitio import Git
 from .load import YamlProblem, parse_yaml, split_front_matter
 from .model import Document, Model, document_from_front_matter
@@ -71,6 +71,15 @@ def in_force_view(model: Model, history: History, text_at: TextAt) -> tuple[Mode
         dataclasses.replace(model, documents=tuple(documents)),
         dataclasses.replace(history, documents=controls),
     )
+
+
+def first_release_containing(config: Config, history: History, commit: str) -> Release | None:
+    """The oldest release whose commit includes `commit` (None: not released yet)."""
+    git = Git(config.root)
+    for release in history.releases:
+        if commit and git.ok("merge-base", "--is-ancestor", commit, release.commit):
+            return release
+    return None
 
 
 def drafts_view(model: Model, history: History) -> Model:

@@ -5,10 +5,11 @@ accept or reject. Both revisions are parsed into blocks as the copies render the
 paragraphs, list items, table rows, code lines; `redline_blocks`), aligned on their plain
 text, and written in their Word styles: equal blocks plainly, inserted and deleted blocks
 entirely inside w:ins / w:del (paragraph mark and table row included), changed blocks with a
-word-level diff that keeps bold, italic and code. Table rows become real Word tables; when the
-rows of one table do not all have the same number of cells (a column was added or removed),
-that table is written as tab-separated paragraphs instead, since a Word table cannot show
-both shapes. Author and date of the marks are the revision's git author.
+word-level diff that keeps bold, italic and code. Table rows are always real Word tables;
+when a table's shape changed (a column added or removed) its rows cannot be paired, so the
+old table shows as deleted and the new one as inserted. Ordered-list numbers are text, as in
+the copies, so a renumbered item shows its old and new number. Author and date of the marks
+are the revision's git author (its last change).
 """
 
 from __future__ import annotations
@@ -113,8 +114,7 @@ class _Writer:
         return paragraph
 
     def block(self, op: str, old: Block | None, new: Block | None) -> None:
-        shown = new or old
-        assert shown is not None
+        shown = _shown((op, old, new))
         paragraph = self.paragraph(shown)
         size = 9 if shown.kind == "code" else 9.5
         self.runs(paragraph, _prefix_pieces(op, old, new), size)
@@ -142,17 +142,12 @@ class _Writer:
     # ---- tables -----------------------------------------------------------------------
 
     def table(self, steps: list[Step]) -> None:
-        widths = {len(b.cells) for _, *pair in steps for b in pair if b is not None}
-        if len(widths) != 1:  # the table's shape changed: rows as tab-separated paragraphs
-            for op, old, new in steps:
-                self.block(op, _as_paragraph(old), _as_paragraph(new))
-            return
-        columns = widths.pop()
+        """One Word table; `_groups` guarantees every row has the same number of cells."""
+        columns = len(_shown(steps[0]).cells)
         table = self.word.add_table(rows=len(steps), cols=columns)
         table.style = "Table Grid"
         for row, (op, old, new) in zip(table.rows, steps, strict=True):
-            shown = new or old
-            assert shown is not None
+            shown = _shown((op, old, new))
             for index, cell in enumerate(row.cells):
                 pieces = _pieces(op, old, new, lambda b, i=index: b.cells[i])  # type: ignore[misc]
                 self.runs(cell.paragraphs[0], pieces)
@@ -191,35 +186,33 @@ def _prefix_pieces(op: str, old: Block | None, new: Block | None) -> list[Piece]
     ]
 
 
-def _as_paragraph(block: Block | None) -> Block | None:
-    """A table row as one paragraph, cells separated by tabs."""
-    if block is None:
-        return None
-    runs: list[Run] = []
-    for index, cell in enumerate(block.cells):
-        if index:
-            runs.append(Run("\t"))
-        runs.extend(cell)
-    return Block("paragraph", None, tuple(runs))
+def _shown(step: Step) -> Block:
+    block = step[2] or step[1]
+    assert block is not None
+    return block
 
 
 def _groups(steps: list[Step]) -> Iterator[list[Step]]:
-    """Single steps, and runs of table-row steps that form one table (a header row after a
-    body row starts the next table)."""
+    """Single steps, and runs of table-row steps that form one Word table.
+
+    A header row after a body row, or a different number of cells, starts the next table:
+    a table whose shape changed shows as the old table deleted and the new one inserted,
+    both as real tables, since one Word table cannot hold both shapes.
+    """
     rows: list[Step] = []
     for step in steps:
-        shown = step[2] or step[1]
-        assert shown is not None
+        shown = _shown(step)
         if shown.kind != "row":
             if rows:
                 yield rows
                 rows = []
             yield [step]
             continue
-        previous = (rows[-1][2] or rows[-1][1]) if rows else None
-        if previous is not None and shown.header and not previous.header:
-            yield rows
-            rows = []
+        if rows:
+            previous = _shown(rows[-1])
+            if len(shown.cells) != len(previous.cells) or (shown.header and not previous.header):
+                yield rows
+                rows = []
         rows.append(step)
     if rows:
         yield rows
@@ -230,11 +223,16 @@ def write_diff(document: Any, old_text: str, new_text: str, author: str, date: s
     shift = common_shift(old_text, new_text)
     steps = list(align(parse_blocks(old_text, shift), parse_blocks(new_text, shift)))
     writer = _Writer(document, author, date)
+    after_table = False
     for group in _groups(steps):
-        if (group[0][2] or group[0][1]).kind == "row":  # type: ignore[union-attr]
+        is_table = _shown(group[0]).kind == "row"
+        if is_table and after_table:  # Word joins adjacent tables: keep them apart
+            document.add_paragraph()
+        if is_table:
             writer.table(group)
         else:
             writer.block(*group[0])
+        after_table = is_table
     return writer.next_id - 1
 
 

@@ -80,6 +80,10 @@ def carbon_pages(ctx: SiteContext) -> tuple[list[Page], dict[str, bytes], list[I
             files[f"{folder}/{image_path(text, name)}"] = data
         if not text.lstrip().startswith("# "):
             text = f"# {md_text(report.title)}\n\n{text}"
+        download = ctx.downloads.get(f"report:{year}")
+        if download:  # the controlled Word copy of the same report
+            relative = "../../" + download
+            text = text.replace("\n", f"\n\n[下载 Word 受控副本（.docx）]({relative})\n", 1)
         markdown = str(Markup(sanitize_markdown(text)))
         pages.append(Page(f"{folder}/report.md", f"{year} 年度碳评估", markdown))
     return pages, files, issues

@@ -1,0 +1,87 @@
+"""`cems build` end to end on a released copy of the sample: every output a user opens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+ZHOU = ("周建国", "zhou.jianguo@yanling-ceramics.example")
+CHEN = ("陈晓宇", "chen.xiaoyu@yanling-ceramics.example")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int, str]:
+    import shutil
+
+    from generator.cli import main
+    from tests.conftest import REPO_ROOT, SAMPLE_PARTS, GitRepo
+
+    root = tmp_path_factory.mktemp("org")
+    for part in SAMPLE_PARTS:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        elif source.is_file():
+            shutil.copy2(source, root / part)
+    repo = GitRepo(root)
+    repo.commit(
+        "建立体系文件和记录\n\nReviewed-by: 林慧 <lin.hui@yanling-ceramics.example>",
+        "2026-03-02T09:00:00+08:00",
+        CHEN,
+    )
+    repo.tag(
+        "release/2026.1",
+        "首次发布\n\nEffective-Date: 2026-03-10",
+        "2026-03-05T16:00:00+08:00",
+        ZHOU,
+    )
+    out = tmp_path_factory.mktemp("out") / "build"
+    code = main(["build", "--root", str(root), "--out", str(out)])
+    return root, out, code, repo.git("rev-parse", "HEAD").strip()
+
+
+def test_build_succeeds_and_writes_manifest(built) -> None:
+    _root, out, code, head = built
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["commit"] == head
+    paths = {f["path"] for f in manifest["files"]}
+    assert any(p.startswith("word/CEMS-M-01") for p in paths)
+    assert any(p.startswith("xlsx/") for p in paths)
+    assert (out / "site" / "index.html").is_file()
+    assert not (out.parent / "build.partial").exists()
+
+
+def test_carbon_report_is_a_controlled_copy_approved_by_the_release(built) -> None:
+    _root, out, _code, _head = built
+    path = out / "word" / "reports" / "CA-2025-碳评估报告.docx"
+    document = Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for heading in ("A.1 碳评估报告编制说明", "A.7 碳排放量计算结果", "A.10 碳评估结论"):
+        assert heading in text
+    cover = "\n".join(
+        cell.text for t in document.tables[:3] for row in t.rows for cell in row.cells
+    )
+    assert "周建国" in cover and "2026-03-05" in cover  # approved by the release's tagger
+    assert len(document.inline_shapes) >= 2  # the two charts
+    site = (out / "site" / "carbon" / "2025" / "report" / "index.html").read_text(encoding="utf-8")
+    assert "CA-2025" in site and ".docx" in site
+
+
+def test_failed_build_leaves_previous_output_untouched(built, tmp_path: Path, run_cli) -> None:
+    root, out, _code, _head = built
+    before = (out / "manifest.json").read_bytes()
+    broken = root / "content" / "organisation.yaml"
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(
+        text.replace("top_management: zhou-jianguo", "top_management: nobody"), encoding="utf-8"
+    )
+    try:
+        code, _out, err = run_cli("build", "--root", str(root), "--out", str(out))
+    finally:
+        broken.write_text(text, encoding="utf-8")
+    assert code == 1 and "top_management" in err and "Traceback" not in err
+    assert (out / "manifest.json").read_bytes() == before
