@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 import traceback
@@ -37,6 +38,10 @@ class CemsGroup(click.Group):
             ctx.exit(int(error.exit_code))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # `cems ... | head`: the reader left; nothing more to say
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("cems: 已中断 (interrupted)", err=True)
             ctx.exit(130)
