@@ -91,9 +91,12 @@ class _Writer:
 
     def run(self, paragraph: Any, run: Run, code_size: float) -> Any:
         added = paragraph.add_run(run.text)
-        added.bold = run.bold or None
-        added.italic = run.italic or None
-        added.font.strike = run.strike or None
+        if run.bold:  # set only when on: python-docx adds an empty w:rPr for None
+            added.bold = True
+        if run.italic:
+            added.italic = True
+        if run.strike:
+            added.font.strike = True
         if run.code:
             xml.set_fonts(added, MONO_FONT, xml_east_asia(paragraph))
             added.font.size = Pt(code_size)

@@ -11,6 +11,7 @@ word, where every CJK character counts as a word because Chinese has no spaces.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .markdown_docx import heading_shift, parser
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-/%]+|\s+|.", re.S)
 _SIMILAR = 0.5  # below this ratio two blocks in a changed region are a deletion + an insertion
+_LOOKAHEAD = 25  # a changed block is paired only this far ahead, so a rewrite costs O(n)
 
 
 @dataclass(frozen=True)
@@ -246,11 +248,12 @@ def align(old: list[Block], new: list[Block]) -> Iterator[Step]:
 
 
 def _pair(old: list[Block], new: list[Block]) -> Iterator[Step]:
-    """Pair each old block with the next similar new block of its family, in order."""
+    """Pair each old block with the next similar new block of its family, in order; the
+    rest are deletions and insertions."""
     j = 0
     for block in old:
         match = next(
-            (k for k in range(j, len(new)) if _similar(block, new[k])),
+            (k for k in range(j, min(len(new), j + _LOOKAHEAD)) if _similar(block, new[k])),
             None,
         )
         if match is None:
@@ -269,12 +272,18 @@ def _similar(a: Block, b: Block) -> bool:
         return False
     if a.kind == "row" and len(a.cells) != len(b.cells):
         return False
-    ratio = difflib.SequenceMatcher(None, tokens(a.text), tokens(b.text), autojunk=False).ratio()
-    return ratio >= _SIMILAR
+    matcher = difflib.SequenceMatcher(None, tokens(a.text), tokens(b.text), autojunk=False)
+    # the cheap upper bounds first: a rewritten document compares every pair of a region
+    return (
+        matcher.real_quick_ratio() >= _SIMILAR
+        and matcher.quick_ratio() >= _SIMILAR
+        and matcher.ratio() >= _SIMILAR
+    )
 
 
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+@functools.lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text))
 
 
 # ---- word level ---------------------------------------------------------------------------

@@ -109,6 +109,7 @@ def revision_rows(model: Model, control: DocumentControl) -> list[dict[str, str]
                 "author": authors,
                 "reviewers": reviewers or "未审核",
                 "approver": "未批准",
+                "fingerprint": control.current_sha256[:16] or "—",
             }
         )
     for revision in reversed(control.revisions):
@@ -121,9 +122,19 @@ def revision_rows(model: Model, control: DocumentControl) -> list[dict[str, str]
                 "author": authors,
                 "reviewers": reviewers,
                 "approver": signer(model, revision.release.approver),
+                "fingerprint": revision.content_sha256[:16],
             }
         )
     return rows
+
+
+def fingerprint_state(control: DocumentControl) -> str:
+    """Whether the text in the repository is still the one that was approved (7.2)."""
+    if control.in_force is None or not control.current_sha256:
+        return ""
+    if control.current_sha256 == control.in_force.content_sha256:
+        return "与当前文本一致（未修改）"
+    return "当前文本已修改，尚未批准"
 
 
 def status_text(doc: Document, control: DocumentControl) -> str:
@@ -174,6 +185,8 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         record_title=record_type.title if record_type else "",
         download=link(path, download) if download else "",
         rows=revision_rows(model, control),
+        fingerprint=control.in_force.content_sha256[:16] if control.in_force else "",
+        fingerprint_state=fingerprint_state(control),
         body=Markup(sanitize_markdown(doc.body)),
     )
     return Page(path, f"{doc.id} {doc.title}", markdown, doc.path)

@@ -85,3 +85,17 @@ def test_failed_build_leaves_previous_output_untouched(built, tmp_path: Path, ru
         broken.write_text(text, encoding="utf-8")
     assert code == 1 and "top_management" in err and "Traceback" not in err
     assert (out / "manifest.json").read_bytes() == before
+
+
+def test_document_page_shows_approved_fingerprint_and_record_authors(built) -> None:
+    import hashlib
+
+    root, out, _code, _head = built
+    source = next((root / "content" / "documents" / "procedures").glob("CEMS-QP-04-*.md"))
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    page = (out / "site-src" / "docs" / "documents" / "procedure" / "CEMS-QP-04.md").read_text(
+        encoding="utf-8"
+    )
+    assert f"`{digest}`" in page and "与当前文本一致" in page
+    register = (out / "site-src" / "docs" / "registers" / "training.md").read_text(encoding="utf-8")
+    assert "记录人（git）：陈晓宇 2026-03-02 09:00" in register

@@ -35,7 +35,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return target, _git(target, "log", "--format=%H")
 
 
-OVERDUE_DEMONSTRATION = "CEMS-WI-05"  # revised in 2025.2, left out of the 2025 annual review
+OVERDUE_DEMONSTRATION = "CEMS-QP-04"  # revised in 2025.2, left out of the 2025 annual review
 
 
 def _history(root: Path):

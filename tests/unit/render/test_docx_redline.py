@@ -78,7 +78,7 @@ id: X
 
 
 def _render(tmp_path: Path, old: str, new: str, out: str = "out") -> tuple[Path, Any]:
-    root = make_root(tmp_path / "org")
+    root = make_root(tmp_path / f"org-{out}")
     model = load_model(root)
     texts = {("CEMS-QP-04", "A/0"): old, ("CEMS-QP-04", "A/1"): new}
     files = render_redlines(
