@@ -5,6 +5,11 @@ and document operations. Releases go through `create_release`, the same code pat
 `cems release`, so the demo's tags are exactly what a real organisation would get.
 Git runs with the scripted identities and dates in its environment and without the user's
 global or system configuration, so the result is the same on every machine.
+
+Earlier texts are the sample's own text with scripted changes undone (a section not yet
+written, a passage worded differently, an earlier edition letter), so every revision the demo
+releases ends exactly at the sample's file. CSV records grow month by month (`rows`). When the
+history is written, the demo runs `cems check` on it and reports the overdue reviews it shows.
 """
 
 from __future__ import annotations
@@ -155,7 +160,8 @@ class _Demo:
         return self.path(self.renamed.get(doc.id, doc.path)).read_text(encoding="utf-8")
 
     def write(self, doc: SampleDoc, text: str) -> None:
-        self.path(self.renamed.get(doc.id, doc.path)).write_text(text, encoding="utf-8")
+        # newline="" keeps "\n" on Windows too: the same bytes give the same commit hashes
+        self.path(self.renamed.get(doc.id, doc.path)).write_text(text, "utf-8", newline="")
 
     # -- operations ---------------------------------------------------------------------
 
@@ -237,7 +243,7 @@ class _Demo:
         front += [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in spec["front"].items()]
         text = "---\n" + "\n".join(front) + "\n---\n\n" + str(spec["body"]).strip() + "\n"
         self.path(doc.path).parent.mkdir(parents=True, exist_ok=True)
-        self.path(doc.path).write_text(text, encoding="utf-8")
+        self.path(doc.path).write_text(text, "utf-8", newline="")
         self.extra[key] = doc
 
     def op_rows(self, spec: dict[str, Any]) -> None:
@@ -249,7 +255,7 @@ class _Demo:
         kept = [row for row in rows if row.split(",", 1)[0].strip() <= until]
         target = self.path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(header + "".join(kept), encoding="utf-8")
+        target.write_text(header + "".join(kept), "utf-8", newline="")
         if len(kept) == len(rows):
             self.partial.discard(rel)
             self.written.add(rel)

@@ -318,6 +318,17 @@ def archive_index(ctx: SiteContext, entries: list[tuple[str, str, str]]) -> Page
     return Page(here, "作废文件存档", markdown)
 
 
+_GENERATED_PARTS = ("修订文件", "作废文件", "回收副本", "Effective-Date")
+
+
+def release_note(message: str) -> str:
+    """The human part of a release tag message: its summary line and the approver's note,
+    without the generated lists (they are shown as tables) and trailers."""
+    paragraphs = [p.strip() for p in message.strip().split("\n\n") if p.strip()]
+    kept = [p for p in paragraphs[:2] if not p.startswith(_GENERATED_PARTS)]
+    return "　".join(kept)
+
+
 def home_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
     model, history = ctx.model, ctx.history
     org = model.organisation
@@ -350,6 +361,7 @@ def home_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
         org=org,
         release=release,
         release_approver=signer(model, release.approver) if release else "",
+        release_note=release_note(release.message) if release else "",
         top_management=model.person_name(org.top_management),
         representative=model.person_name(org.management_representative),
         boundary_scope=org.boundary.get("scope", ""),
