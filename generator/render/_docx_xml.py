@@ -26,6 +26,8 @@ VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
+_QUOTE = {'"': "&quot;"}  # attribute values are double-quoted
+
 
 # ---- fonts -------------------------------------------------------------------------------
 
@@ -307,7 +309,7 @@ def mark_paragraph_tracked(
     rpr.insert(
         0,
         parse_xml(
-            f'<{tag} {nsdecls("w")} w:id="{change_id}" w:author="{escape(author)}"'
+            f'<{tag} {nsdecls("w")} w:id="{change_id}" w:author="{escape(author, _QUOTE)}"'
             f' w:date="{escape(date)}"/>'
         ),
     )
