@@ -104,7 +104,8 @@ def monthly_by_category(assessment: Assessment) -> bytes:
         )
         ax.set_xlabel(_label("月份", "Month"))
         ax.set_ylabel("tCO2")
-        ax.legend(loc="upper right", fontsize=8)
+        if ax.get_legend_handles_labels()[0]:  # a year with no monthly data has nothing to label
+            ax.legend(loc="upper right", fontsize=8)
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         return _png(fig)

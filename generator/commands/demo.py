@@ -1,4 +1,5 @@
-"""`cems demo DIR`: the sample organisation as a git repository with a realistic history."""
+"""`cems demo DIR`: the sample organisation as a git repository with a realistic history,
+built (Word copies, registers, site) and published as one site version per release."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..demo import create_demo
+from ..issues import CemsError, has_errors
 from ..report import issues_to_text
 from ._options import config_for, progress
 
@@ -15,7 +17,10 @@ from ._options import config_for, progress
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--no-build", is_flag=True, help="只生成仓库，不生成网站和 Word (skip the build).")
 def command(directory: Path, no_build: bool) -> None:
-    """生成示例单位的 git 仓库（含发布、修订、作废和草稿） (write the demo repository)."""
+    """生成示例单位的 git 仓库（含发布、修订、作废和草稿）并构建 (write and build the demo repository)."""
+    from ..build import build_all  # lazy: the renderers are heavy imports
+    from ..publish import publish_versions
+
     progress(f"写入示例仓库 (writing the demo repository) {directory}")
     result = create_demo(directory)
     click.echo(
@@ -24,15 +29,21 @@ def command(directory: Path, no_build: bool) -> None:
     )
     if result.draft_documents:
         click.echo(f"  未发布的修改 (open drafts): {'、'.join(result.draft_documents)}")
+    if result.overdue_reviews:
+        click.echo(
+            f"  逾期评审（演示） (overdue reviews, a demonstration): {'、'.join(result.overdue_reviews)}"
+        )
     if no_build:
         return
-    try:
-        from ..build import build_all
-    except ImportError as error:
-        click.echo(f"跳过生成：生成模块不可用 (build skipped: {error})", err=True)
-        return
-    built = build_all(config_for(result.target), progress=progress)
+    config = config_for(result.target)
+    built = build_all(config, progress=progress)
     if built.issues:
         click.echo(issues_to_text(built.issues), err=True)
+    progress("为每个发布生成网站版本 (one site version per release)")
+    issues = publish_versions(config, config.out_dir, progress=progress)
+    if has_errors(issues):
+        raise CemsError("版本网站生成失败 (publishing versions failed)", issues)
     click.echo(f"网站 (site): {built.site_index}")
+    click.echo(f"各版本网站 (site versions): {config.out_dir / 'versions'}")
     click.echo(f"Word 受控副本 (Word copies): {built.word_dir}")
+    click.echo(f"预览 (preview): cems serve --root {result.target} --versions")

@@ -11,6 +11,7 @@ import pytest
 from generator.config import Config
 from generator.demo import create_demo
 from generator.history import copy_register, in_force_at, read_history
+from generator.issues import CemsError
 from generator.project import load_project
 
 
@@ -139,3 +140,24 @@ def test_demo_is_deterministic_and_names_what_it_shows(demo, tmp_path: Path) -> 
     assert result.commits == len(log.split()) and len(result.releases) >= 5
     assert result.overdue_reviews == [OVERDUE_DEMONSTRATION]
     assert result.draft_documents == ["CEMS-QP-10"]
+
+
+def test_a_script_change_missing_from_the_sample_is_refused(tmp_path: Path) -> None:
+    script = tmp_path / "script.yaml"
+    script.write_text(
+        "steps:\n"
+        "  - commit:\n"
+        '      date: "2024-01-08T09:30:00"\n'
+        "      author: tang-wen\n"
+        "      message: 建立体系文件\n"
+        '      include: ["*"]\n'
+        "      earlier:\n"
+        "        - document: CEMS-QP-04\n"
+        "          kind: procedure\n"
+        "          changes: [{key: x, now: 示例中没有的一句话, before: ''}]\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "demo"
+    with pytest.raises(CemsError, match="示例中没有的一句话"):
+        create_demo(target, script=script)
+    assert not target.exists()  # nothing half-written is left behind

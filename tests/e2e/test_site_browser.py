@@ -86,7 +86,9 @@ def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
             page.locator("label.md-search__icon, .md-search__input").first.click()
             page.locator("input.md-search__input").fill("内部审核")
             result = page.locator(".md-search-result__item", has_text=audit_id).first
-            result.wait_for(timeout=20_000)
+            result.wait_for(
+                timeout=90_000
+            )  # the search index builds in a worker: slow on a busy CI
             page.screenshot(path="/tmp/cems-site-search.png")
             result.locator("a").first.click()
             page.wait_for_url(f"**/2025-03/{page_path}**")
