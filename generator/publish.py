@@ -147,6 +147,18 @@ def _redirect(path: Path, target: str) -> None:
     )
 
 
+def _redirect_alias(versions_dir: Path, alias: str, version: str) -> None:
+    """Every page of `version` also answers under `alias/` (mike's redirect alias type), so a
+    link such as latest/clauses/ keeps working when the next release moves `latest`."""
+    shutil.rmtree(versions_dir / alias, ignore_errors=True)
+    source = versions_dir / version
+    for page in sorted(source.rglob("index.html")):
+        rel = page.relative_to(source)
+        depth = len(rel.parts)  # alias/<rel> -> ../ * depth, then version/<rel without index.html>
+        target = "../" * depth + version + "/" + rel.parent.as_posix()
+        _redirect(versions_dir / alias / rel, target.rstrip("/.") + "/")
+
+
 def write_versions_index(versions_dir: Path, built: list[tuple[Version, str]]) -> list[dict]:
     """versions.json (newest first), the `latest` alias as a redirect, and the root redirect."""
     releases = [(v, t) for v, t in built if v.tag]
@@ -159,7 +171,7 @@ def write_versions_index(versions_dir: Path, built: list[tuple[Version, str]]) -
         json.dumps(entries, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     if newest:
-        _redirect(versions_dir / LATEST / "index.html", f"../{newest}/")
+        _redirect_alias(versions_dir, LATEST, newest)
     _redirect(versions_dir / "index.html", f"{LATEST}/" if newest else f"{DRAFT}/")
     return entries
 

@@ -76,7 +76,8 @@ MIN_WIDTH_CM, MAX_WIDTH_CM = 1.2, 6.0
 HEADING_UNITS = 8  # a longer heading wraps rather than widening a column of short values
 SHORT_ITEM = 20  # list items longer than this go one per line
 NARROW_CM = 2.5  # ids, dates, numbers: kept whole when a wide table is fitted to the page
-CM_PER_UNIT = 0.19  # one half-width character at the registers' 8.5 pt
+CM_PER_UNIT = 0.16  # one half-width character at the registers' 8.5 pt
+CELL_PADDING_CM = 0.45  # Word's default left and right cell margins, with a little air
 _TRAILING_BRACKET = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\[\]]')  # not allowed in Windows file or Excel sheet names
 
@@ -252,7 +253,7 @@ def _units(value: str) -> int:
 
 def _width(heading: str, cells: list[str]) -> float:
     units = max([min(_units(heading), HEADING_UNITS), *(_units(c) for c in cells)])
-    return round(min(max(units * CM_PER_UNIT + 0.4, MIN_WIDTH_CM), MAX_WIDTH_CM), 1)
+    return round(min(max(units * CM_PER_UNIT + CELL_PADDING_CM, MIN_WIDTH_CM), MAX_WIDTH_CM), 1)
 
 
 def fit_columns(
@@ -262,9 +263,9 @@ def fit_columns(
     it over three lines, so the text columns give up their width first."""
     total = sum(w for _, w in columns)
     narrow = sum(w for _, w in columns if w <= NARROW_CM)
-    if total <= limit_cm or narrow >= limit_cm:
+    if total <= limit_cm or total == narrow:
         return columns
-    scale = (limit_cm - narrow) / (total - narrow)
+    scale = max(limit_cm - narrow, 0.0) / (total - narrow)
     return tuple(
         (h, w if w <= NARROW_CM else round(max(w * scale, NARROW_CM), 1)) for h, w in columns
     )

@@ -263,3 +263,22 @@ def _enum_props(node: Any) -> list[dict[str, Any]]:
         return []
     found = [node] if isinstance(node.get("enum"), list) else []
     return found + [p for v in node.values() for p in _enum_props(v)]
+
+
+def test_wide_tables_give_up_text_width_before_dates(sample_copy: Path, tmp_path: Path) -> None:
+    model = _setup(sample_copy)[0]
+    out = tmp_path / "out"
+    _render(sample_copy, out)
+    name = file_name(_title(model, "allowance-compliance"))
+    sheet = load_workbook(out / f"xlsx/{name}.xlsx").active
+    header = [c.value for c in sheet[1]]
+    date, note = header.index("记录日期"), header.index("履约成本与时机说明")
+
+    def excel(i: int) -> float:
+        return float(sheet.column_dimensions[sheet.cell(1, i + 1).column_letter].width)
+
+    assert excel(note) > 2.5 * excel(date)  # Excel keeps the natural widths
+    document = Document(str(out / f"word/registers/{name}.docx"))
+    section, table = document.sections[0], document.tables[0]
+    assert section.page_width > section.page_height  # landscape
+    assert table.columns[note].width < 1.5 * table.columns[date].width

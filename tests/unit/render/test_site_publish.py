@@ -54,6 +54,9 @@ def test_publish_builds_every_release_and_the_draft(released_repo, run_cli, tmp_
     assert re.search(r'"provider":\s*"mike"', second)  # Material's version selector is on
     latest = (versions / "latest" / "index.html").read_text(encoding="utf-8")
     assert 'url=../2025-03/"' in latest
+    # every page of the newest release answers under latest/ too (mike's redirect aliases)
+    deep = (versions / "latest" / "clauses" / "index.html").read_text(encoding="utf-8")
+    assert 'url=../../2025-03/clauses/"' in deep
     assert 'url=latest/"' in (versions / "index.html").read_text(encoding="utf-8")
     assert doc_id in second
 
