@@ -19,6 +19,7 @@ from .manifest import GeneratedFile, write_manifest
 from .project import load_project, require_model
 from .released import drafts_view, in_force_view, text_reader
 from .render.docx import render_word
+from .render.record_tables import render_record_tables
 from .render.redline import render_redlines
 from .render.registers import render_registers
 from .render.report_docx import render_assessment_reports
@@ -124,7 +125,20 @@ def build_all(
 
             files += render_all_copies(in_force_model, in_force_history, config, staging)
         progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
-        files += render_registers(model, history, config, staging)
+        registers = render_registers(model, history, config, staging)
+        files += registers
+        # every other record type gets a generic table, so each register page has a workbook
+        files += render_record_tables(
+            model,
+            history,
+            config,
+            staging,
+            skip={
+                f.document_id.removeprefix("register:")
+                for f in registers
+                if f.document_id.startswith("register:")
+            },
+        )
         files += render_assessment_reports(model, history, config, staging)
         if pdf:
             from .render.docx import write_pdfs
