@@ -51,8 +51,10 @@ def main() -> None:
         project = load_project(Config.for_root(root))
         elapsed = time.perf_counter() - start
         errors = [i for i in project.issues if i.severity.value == "error"]
-        print(f"validate: {args.documents} extra documents + {args.rows} CSV rows: {elapsed:.2f} s "
-              f"({len(project.sources.documents)} documents, {len(errors)} errors)")
+        print(
+            f"validate: {args.documents} extra documents + {args.rows} CSV rows: {elapsed:.2f} s "
+            f"({len(project.sources.documents)} documents, {len(errors)} errors)"
+        )
 
 
 if __name__ == "__main__":
