@@ -23,6 +23,15 @@ def root_option(func: F) -> F:
     )(func)
 
 
+def out_option(func: F) -> F:
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="输出目录，默认 <root>/build (output folder).",
+    )(func)
+
+
 def format_option(func: F) -> F:
     def remember(ctx: click.Context, _param: click.Parameter, value: str) -> str:
         ctx.meta["cems.format"] = value

@@ -7,17 +7,12 @@ from pathlib import Path
 import click
 
 from ..report import issues_to_text
-from ._options import config_for, progress, root_option
+from ._options import config_for, out_option, progress, root_option
 
 
 @click.command("build")
 @root_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="输出目录，默认 <root>/build (output folder).",
-)
+@out_option
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF (also write PDF copies).")
 @click.option(
     "--copies", is_flag=True, help="按发放部门生成带分发号的受控副本 (one copy per department)."

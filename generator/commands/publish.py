@@ -8,18 +8,13 @@ import click
 
 from ..issues import ExitCode, has_errors
 from ..report import issues_to_json, issues_to_text
-from ._options import config_for, format_option, progress, root_option
+from ._options import config_for, format_option, out_option, progress, root_option
 
 
 @click.command("publish")
 @root_option
 @format_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="输出目录，默认 <root>/build (output folder).",
-)
+@out_option
 @click.option("--no-word", is_flag=True, help="不生成 Word/Excel 下载文件 (site only, faster).")
 def command(root: Path, fmt: str, out: Path | None, no_word: bool) -> None:
     """为每个发布版本和草稿生成网站 (build a site for every release and the draft)."""

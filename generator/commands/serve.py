@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..issues import CemsError
-from ._options import config_for, root_option
+from ._options import config_for, out_option, root_option
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -30,12 +30,7 @@ def serve_versions(folder: Path, host: str, port: int) -> None:
 
 @click.command("serve")
 @root_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="输出目录，默认 <root>/build (output folder).",
-)
+@out_option
 @click.option(
     "--versions", is_flag=True, help="预览 cems publish 生成的多版本站点 (serve versions/)."
 )
