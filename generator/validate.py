@@ -14,7 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from .discover import Sources
-from .issues import Issue
+from .issues import Issue, Severity
 from .load import SourceFile
 from .schemas import SchemaSet
 from .standard import clause_ids
@@ -281,6 +281,25 @@ def _document_rules(sources: Sources, org: dict[str, Any]) -> Iterator[Issue]:
             )
 
 
+def _exclusion_rules(sources: Sources, org: dict[str, Any]) -> Iterator[Issue]:
+    """An excluded clause (with its reason) that a document still claims to implement is a contradiction."""
+    excluded = {e.get("clause") for e in org.get("exclusions") or [] if isinstance(e, dict)}
+    for doc in sources.documents:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        for i, clause in enumerate(data.get("clauses") or []):
+            if clause in excluded:
+                yield Issue(
+                    doc.rel,
+                    doc.line_of(("clauses", i)),
+                    f"clauses/{i}",
+                    f"条款 {clause} 已在 organisation.yaml 中删减，本文件却声明实施它 "
+                    "(clause is excluded from the scope)",
+                    severity=Severity.WARNING,
+                    code="RULE-EXCLUDED-CLAUSE",
+                    hint="删除这条引用，或取消该条款的删减。",
+                )
+
+
 def _record_type_rules(sources: Sources, schemas: SchemaSet) -> Iterator[Issue]:
     types = set(schemas.record_types())
     for doc in sources.documents:
@@ -320,4 +339,5 @@ def validate_sources(sources: Sources, schemas: SchemaSet) -> list[Issue]:
     )
     issues += list(_document_rules(sources, org))
     issues += list(_record_type_rules(sources, schemas))
+    issues += list(_exclusion_rules(sources, org))
     return issues

@@ -335,3 +335,17 @@ def test_sample_is_valid(sample_root: Path, run_cli) -> None:
     code, out, err = run_cli("validate", "--root", str(sample_root))
     assert code == 0, out + err
     assert "校验通过" in out
+
+
+def test_excluded_clause_claimed_by_a_document_is_a_warning(sample_copy: Path, run_cli) -> None:
+    org = sample_copy / ORG
+    org.write_text(
+        org.read_text(encoding="utf-8")
+        + 'exclusions:\n  - {clause: "7.2", reason: 测试：假设不适用}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli("validate", "--root", str(sample_copy), "--format", "json")
+    warnings = [i for i in json.loads(out) if i["code"] == "RULE-EXCLUDED-CLAUSE"]
+    assert code == 0 and warnings and all(w["severity"] == "warning" for w in warnings)
+    assert any(w["file"] == DOC and w["field"] == "clauses/0" and w["line"] == 7 for w in warnings)
+    assert run_cli("validate", "--root", str(sample_copy), "--strict")[0] == 1
