@@ -9,17 +9,16 @@ starts again at 0). Commits come from ONE `git log --name-status -M` pass and bl
 
 The namespace `release/` keeps the organisation's document releases apart from any other tag
 (`v1.0`, a software version of the tool, a CI marker), which is never read as a release.
+Opening the repository and reading the release tags is `releases.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from .config import Config
 from .control import (
-    MEANING_APPROVE,
     MEANING_AUTHOR,
     MEANING_RECORD,
     MEANING_REVIEW,
@@ -29,94 +28,24 @@ from .control import (
     History,
     Release,
     Revision,
-    Signature,
 )
-from .gitio import (
-    RELEASE_PREFIX,
-    Git,
-    GitError,
-    Ident,
-    LogEntry,
-    Snapshot,
-    TagRef,
-    snapshot,
-    snapshots_at,
-    trailers,
-)
+from .gitio import GitError, Ident, LogEntry, Snapshot, snapshot, snapshots_at, trailers
 from .issues import Issue, Severity
 from .model import Model
 from .record_history import record_origins
+
+# open_repo, collect_releases and signature_for stay importable from here (release.py does).
+from .releases import (
+    GIT_FILE,
+    Repo,
+    collect_releases,
+    git_issue,
+    open_repo,
+    signature_for,
+)
 from .review import apply_reviews
 
 DRAFT_SEGMENT = -1
-GIT_FILE = "git"
-
-
-@dataclass
-class Repo:
-    """What one read of the repository gives: enough to compute a History without more git calls."""
-
-    git: Git
-    prefix: str  # the content root inside the git work tree, "" or "sub/dir/"
-    head: str
-    log: list[LogEntry]
-    tags: list[TagRef]
-
-    @property
-    def head_date(self) -> str:
-        entry = next((e for e in self.log if e.commit == self.head), None)
-        return entry.committer.when[:10] if entry else ""
-
-
-def _issue(code: str, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> Issue:
-    return Issue(GIT_FILE, None, "", message, severity=severity, code=code, hint=hint)
-
-
-def open_repo(
-    config: Config, at: str | None = None, env: dict[str, str] | None = None
-) -> tuple[Repo | None, History, list[Issue]]:
-    """Open the repository around `config.root`; (None, empty history, issues) if it cannot be read.
-
-    `env` adds environment variables for git (e.g. GIT_COMMITTER_* for a scripted tagger).
-    """
-    git = Git(config.root, env)
-    if git.toplevel() is None:
-        return (
-            None,
-            History(""),
-            [
-                _issue(
-                    "HISTORY-NOT-GIT",
-                    "内容目录不在 git 仓库中，所有文件显示为未发布 (not a git repository)",
-                    "在内容目录运行 git init 并提交，再用 cems release 发布。",
-                    Severity.WARNING,
-                )
-            ],
-        )
-    head = git.resolve(at or "HEAD")
-    if head is None:
-        if at:
-            return (
-                None,
-                History(""),
-                [_issue("HISTORY-BAD-REF", f"找不到版本 '{at}' (no such ref)")],
-            )
-        issue = _issue(
-            "HISTORY-NO-COMMITS",
-            "git 仓库还没有提交，所有文件显示为未发布 (no commits yet)",
-            "git add -A && git commit",
-            Severity.WARNING,
-        )
-        return None, History(""), [issue]
-    if git.is_shallow():
-        issue = _issue(
-            "HISTORY-SHALLOW",
-            "这是浅克隆，git 历史不完整，无法得到正确的版次 (shallow clone: history is incomplete)",
-            "运行 git fetch --unshallow；CI 中设置 fetch-depth: 0 (actions/checkout)。",
-        )
-        return None, History(head, shallow=True), [issue]
-    repo = Repo(git, git.prefix(), head, git.log([head]), git.release_tags())
-    return repo, History(head), []
 
 
 def read_history(
@@ -150,7 +79,7 @@ def _read_trees(
 ) -> dict[str, dict[str, Snapshot]]:
     trees, problems = snapshots_at(repo.git, commits, repo.prefix, DOCUMENTS_FOLDER)
     issues += [
-        _issue(
+        git_issue(
             "HISTORY-FRONT-MATTER",
             f"发布版本中的文件头无法读取或文件编号重复，已跳过 (unreadable front matter): {p}",
             severity=Severity.WARNING,
@@ -172,97 +101,6 @@ def read_current_documents(
         if snap is not None:
             current[snap.id] = snap
     return current
-
-
-# -- releases --------------------------------------------------------------------------------
-
-
-def signature_for(ident: Ident, meaning: str, model: Model) -> Signature:
-    email = ident.email.strip().lower()
-    person = next((p for p in model.organisation.people if p.email.lower() == email), None)
-    person = person or next((p for p in model.organisation.people if p.name == ident.name), None)
-    return Signature(ident.name, ident.email, ident.when, meaning, person.id if person else "")
-
-
-def effective_date(message: str, default: str) -> tuple[str, bool]:
-    """`Effective-Date: YYYY-MM-DD` from a tag message; (default, False) if missing or invalid."""
-    for line in message.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "effective-date":
-            try:
-                return datetime.strptime(value.strip(), "%Y-%m-%d").date().isoformat(), True
-            except ValueError:
-                return default, False
-    return default, True
-
-
-def _timestamp(when: str) -> float:
-    try:
-        return datetime.fromisoformat(when).timestamp()
-    except ValueError:
-        return 0.0
-
-
-def make_release(tag: TagRef, model: Model, signature: str) -> tuple[Release, list[Issue]]:
-    assert tag.tagger is not None
-    issues: list[Issue] = []
-    approver = signature_for(tag.tagger, MEANING_APPROVE, model)
-    effective, valid = effective_date(tag.message, tag.tagger.when[:10])
-    if not valid:
-        issues.append(
-            _issue(
-                "HISTORY-EFFECTIVE-DATE",
-                f"{tag.name}: Effective-Date 不是 YYYY-MM-DD，按发布日期计 (invalid effective date)",
-                severity=Severity.WARNING,
-            )
-        )
-    if approver.person_id not in model.organisation.approvers:
-        issues.append(
-            _issue(
-                "HISTORY-APPROVER",
-                f"{tag.name} 的发布人 {tag.tagger.name} <{tag.tagger.email}> 不在批准人名单中 "
-                "(tagger is not an approver)",
-                "organisation.yaml 的 approvers 列出有权批准发布的人员，邮箱须与 git user.email 一致。",
-                Severity.WARNING,
-            )
-        )
-    release = Release(
-        tag=tag.name,
-        version=tag.name.removeprefix(RELEASE_PREFIX),
-        commit=tag.commit,
-        date=tag.tagger.when,
-        effective_date=effective,
-        approver=approver,
-        message=tag.message,
-        signature=signature,
-    )
-    return release, issues
-
-
-def collect_releases(repo: Repo, model: Model) -> tuple[list[Release], list[Issue]]:
-    """Annotated release tags reachable from the head, oldest first."""
-    reachable = {entry.commit for entry in repo.log}
-    releases, issues = [], []
-    for tag in repo.tags:
-        if not tag.annotated or tag.tagger is None:
-            issues.append(
-                _issue(
-                    "HISTORY-LIGHTWEIGHT-TAG",
-                    f"标签 {tag.name} 是轻量标签，没有发布人，不作为发布 (lightweight tag is not a release)",
-                    f"删除后用 cems release 重新发布，或 git tag -a {tag.name} -m '发布说明' <commit>；"
-                    "网页上创建的标签是轻量标签。",
-                    Severity.WARNING,
-                )
-            )
-            continue
-        if tag.commit not in reachable:
-            continue  # a release on another branch, or later than `at`
-        signature = repo.git.verify_tag(tag.name) if tag.signed else "unsigned"
-        release, found = make_release(tag, model, signature)
-        releases.append(release)
-        issues += found
-    releases.sort(key=lambda r: (_timestamp(r.date), r.version))
-    return releases, issues
 
 
 # -- revisions -------------------------------------------------------------------------------

@@ -15,13 +15,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx import Document as open_docx
 from docx.shared import Length
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
-from referencing._core import Resolver
 
 from ..config import Config
 from ..control import History
@@ -31,6 +30,9 @@ from ..schemas import SchemaSet, load_schemas
 from .docx import reference_bytes
 from .registers import Register, register_docx, register_xlsx, text
 from .reproducible import save_docx, save_xlsx
+
+if TYPE_CHECKING:  # the resolver type is not re-exported by `referencing`
+    from referencing._core import Resolver
 
 # Record-level fields left out of the tables: the clause list belongs to the record type
 # (the site shows it in the page heading) and would only widen every table.

@@ -23,7 +23,7 @@ from generator.render.record_tables import (
     inline_refs,
     render_record_tables,
 )
-from generator.render.registers import build_registers
+from generator.render.register_rows import build_registers
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 VISITS_SCHEMA = """{

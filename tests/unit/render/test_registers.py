@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared fakes, an
 from test_docx_support import REPO_ROOT, load_model, make_root, released_history
 
 from generator.config import Config
-from generator.render.registers import build_registers, render_registers
+from generator.render.register_rows import build_registers
+from generator.render.registers import render_registers
 
 NC = """id: NC-2024-01
 title: 燃气表超期未检
