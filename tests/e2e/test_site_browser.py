@@ -39,6 +39,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return None
 
 
+def _search_until_found(page, query: str, result, attempts: int = 30) -> None:
+    """Type the query key by key, as a person does, until the result shows. On a busy machine a
+    value set in one go (`fill`) can reach the page before Material's search listens for it."""
+    field = page.locator("input.md-search__input")
+    for _ in range(attempts):
+        field.fill("")
+        field.press_sequentially(query, delay=50)
+        try:
+            result.wait_for(timeout=3_000)
+            return
+        except Exception:  # playwright's TimeoutError: try again
+            continue
+    result.wait_for(timeout=3_000)  # the last try raises with playwright's own message
+
+
 @pytest.fixture
 def published(sample_copy: Path, git_repo, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
     """(base url, id of the internal-audit procedure, its page path) of a served versions/."""
@@ -84,11 +99,8 @@ def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
             page.screenshot(path="/tmp/cems-site-home.png")
 
             page.locator("label.md-search__icon, .md-search__input").first.click()
-            page.locator("input.md-search__input").fill("内部审核")
             result = page.locator(".md-search-result__item", has_text=audit_id).first
-            result.wait_for(
-                timeout=90_000
-            )  # the search index builds in a worker: slow on a busy CI
+            _search_until_found(page, "内部审核", result)
             page.screenshot(path="/tmp/cems-site-search.png")
             result.locator("a").first.click()
             page.wait_for_url(f"**/2025-03/{page_path}**")
