@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,7 +52,10 @@ def _search_until_found(page, query: str, result, attempts: int = 30) -> None:
             return
         except Exception:  # playwright's TimeoutError: try again
             continue
-    result.wait_for(timeout=3_000)  # the last try raises with playwright's own message
+    meta = page.locator(".md-search-result__meta").inner_text()
+    typed = field.input_value()
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "cems-site-search-failed.png"))
+    raise AssertionError(f"no search result for {query!r}: typed {typed!r}, search says {meta!r}")
 
 
 @pytest.fixture
@@ -99,10 +103,11 @@ def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
             page.screenshot(path="/tmp/cems-site-home.png")
 
             page.locator("label.md-search__icon, .md-search__input").first.click()
-            result = page.locator(".md-search-result__item", has_text=audit_id).first
+            # the result that links to the procedure's own page (other pages mention its id too)
+            result = page.locator(f'a.md-search-result__link[href*="{page_path}"]').first
             _search_until_found(page, "内部审核", result)
             page.screenshot(path="/tmp/cems-site-search.png")
-            result.locator("a").first.click()
+            result.click()
             page.wait_for_url(f"**/2025-03/{page_path}**")
             assert audit_id in page.locator("article h1").inner_text()
 
