@@ -13,6 +13,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -40,22 +41,27 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return None
 
 
-def _search_until_found(page, query: str, result, attempts: int = 30) -> None:
-    """Type the query key by key, as a person does, until the result shows. On a busy machine a
-    value set in one go (`fill`) can reach the page before Material's search listens for it."""
+def _search_until_found(page, query: str, result) -> None:
+    """Type the query key by key, as a person does; if the busy machine's page has not wired its
+    search input yet, open the same search as a shared link (`?q=`), which Material runs as soon
+    as its index is ready."""
     field = page.locator("input.md-search__input")
-    for _ in range(attempts):
+    for _ in range(3):
         field.fill("")
         field.press_sequentially(query, delay=50)
         try:
             result.wait_for(timeout=3_000)
             return
-        except Exception:  # playwright's TimeoutError: try again
+        except Exception:  # playwright's TimeoutError: fall through to the shared link
             continue
-    meta = page.locator(".md-search-result__meta").inner_text()
-    typed = field.input_value()
-    page.screenshot(path=str(Path(tempfile.gettempdir()) / "cems-site-search-failed.png"))
-    raise AssertionError(f"no search result for {query!r}: typed {typed!r}, search says {meta!r}")
+    page.goto(page.url.split("?")[0].split("#")[0] + "?q=" + quote(query))
+    try:
+        result.wait_for(timeout=60_000)
+    except Exception:
+        meta = page.locator(".md-search-result__meta").inner_text()
+        shot = Path(tempfile.gettempdir()) / "cems-site-search-failed.png"
+        page.screenshot(path=str(shot))
+        raise AssertionError(f"no search result for {query!r}: search says {meta!r}") from None
 
 
 @pytest.fixture
