@@ -4,7 +4,12 @@ and advanced values (6.3 f, A.9) and progress of objectives (6.4).
 Monitoring analysis works on the metered quantities (activity data), source by source:
 a month-on-month change above `mom_percent` or a change against the same month of the previous
 year above `yoy_percent` is an anomaly; a change from or to zero is compared only when the
-earlier value is not zero. A month is missing when an operating source has no reading for it
+earlier value is not zero. Month-on-month changes are seasonally adjusted where the previous
+year has the same two months: the heating season starting again in November is expected, so
+only the difference from last year's change for the same months counts. When the same source is
+above the year-on-year threshold in the same direction for `LEVEL_SHIFT_MONTHS` months or more,
+that is one sustained change (a new contract, a retrofit), reported once for the year as a
+`level` anomaly instead of month by month. A month is missing when an operating source has no reading for it
 between January (or its commissioning month) and the latest month read in that year.
 """
 
@@ -19,6 +24,9 @@ from .calc import Inventory, compute_inventory, inventory_years
 from .resolve import Locate
 from .targets import BaselineResult, ObjectiveProgress, baseline_result, objective_progress
 
+LEVEL_SHIFT_MONTHS = 6
+KIND_ZH = {"mom": "环比", "yoy": "同比", "level": "全年持续同比变化"}
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -30,12 +38,13 @@ class Thresholds:
 class Anomaly:
     source_id: str
     month: str
-    kind: str  # "mom" | "yoy"
+    kind: str  # "mom" | "yoy" | "level" (see KIND_ZH)
     compared_month: str
     previous: Decimal
     current: Decimal
     change_percent: Decimal
     unit: str
+    expected_percent: Decimal | None = None  # last year's change for the same months (MoM)
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,8 @@ def find_anomalies(model: Model, inventory: Inventory, thresholds: Thresholds) -
                 if previous is None or previous == 0:
                     continue
                 change = _change(previous, quantity)
-                if abs(change) > limit:
+                expected = _seasonal_change(series, month) if kind == "mom" else None
+                if abs(change - (expected or 0)) > limit:
                     anomalies.append(
                         Anomaly(
                             result.source_id,
@@ -112,9 +122,50 @@ def find_anomalies(model: Model, inventory: Inventory, thresholds: Thresholds) -
                             quantity,
                             change,
                             result.quantity_unit,
+                            expected,
                         )
                     )
-    return sorted(anomalies, key=lambda a: (a.month, a.source_id, a.kind))
+    return sorted(_collapse_level_shifts(anomalies), key=lambda a: (a.month, a.source_id, a.kind))
+
+
+def _collapse_level_shifts(anomalies: list[Anomaly]) -> list[Anomaly]:
+    """Many same-direction year-on-year anomalies of one source are one sustained change."""
+    by_source: dict[tuple[str, bool], list[Anomaly]] = {}
+    for anomaly in anomalies:
+        if anomaly.kind == "yoy":
+            by_source.setdefault((anomaly.source_id, anomaly.change_percent > 0), []).append(
+                anomaly
+            )
+    kept = list(anomalies)
+    for (source_id, _up), group in sorted(by_source.items()):
+        if len(group) < LEVEL_SHIFT_MONTHS:
+            continue
+        kept = [a for a in kept if a not in group]
+        previous = sum((a.previous for a in group), Decimal(0))
+        current = sum((a.current for a in group), Decimal(0))
+        year = group[0].month[:4]
+        kept.append(
+            Anomaly(
+                source_id,
+                year,
+                "level",
+                str(int(year) - 1),
+                previous,
+                current,
+                _change(previous, current),
+                group[0].unit,
+            )
+        )
+    return kept
+
+
+def _seasonal_change(series: dict[str, Decimal], month: str) -> Decimal | None:
+    """Last year's month-on-month change into the same calendar month, if both months were read."""
+    last_year = f"{int(month[:4]) - 1}{month[4:]}"
+    before, after = series.get(_previous_month(last_year)), series.get(last_year)
+    if before is None or after is None or before == 0:
+        return None
+    return _change(before, after)
 
 
 def find_missing_months(inventory: Inventory) -> list[MissingMonth]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .analysis import Assessment
+from .analysis import KIND_ZH, Assessment
 from .fmt import (
     ADVANCED_ZH_SHORT,
     BOUNDARY_ZH,
@@ -249,7 +249,7 @@ def section_a8(a: Assessment, info: dict) -> list[str]:
         (
             x.month,
             x.source_id,
-            "环比" if x.kind == "mom" else "同比",
+            KIND_ZH[x.kind],
             x.compared_month,
             f"{activity(x.previous)} → {activity(x.current)} {x.unit}",
             percent(x.change_percent),

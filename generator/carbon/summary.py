@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .analysis import Assessment
+from .analysis import KIND_ZH, Assessment
 from .calc import SourceResult
 from .fmt import (
     BOUNDARY_ZH,
@@ -220,7 +220,7 @@ def to_text(a: Assessment, organisation: str = "") -> str:
         f"监测分析 (阈值：环比 {a.thresholds.mom_percent}%，同比 {a.thresholds.yoy_percent}%):",
     ]
     for x in a.anomalies:
-        kind = "环比" if x.kind == "mom" else "同比"
+        kind = KIND_ZH[x.kind]
         lines.append(
             f"  异常 {x.month} {x.source_id} {kind} {percent(x.change_percent)}"
             f"（{activity(x.previous)} → {activity(x.current)} {x.unit}，对比 {x.compared_month}）"

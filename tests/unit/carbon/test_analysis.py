@@ -84,6 +84,36 @@ def test_anomalies_and_missing_months(carbon_repo) -> None:
     assert relaxed.anomalies == ()
 
 
+def test_expected_seasonal_change_is_not_an_anomaly_but_a_sustained_shift_is_one(
+    carbon_repo,
+) -> None:
+    repo = carbon_repo()
+    heat = repo.src("H01", "heat", "purchased_heat", "GJ")
+    elec = repo.src("E01", "electricity", "grid_electricity", "MWh")
+    repo.sources(2023, heat + elec)
+    repo.sources(2024, heat + elec)
+    months = [f"{m:02d}" for m in range(1, 13)]
+    # heating doubles from October to November in both years: expected, not flagged
+    heat_2023 = {m: (200 if m in ("11", "12", "01", "02") else 100) for m in months}
+    repo.readings(
+        2023,
+        [f"2023-{m},H01,{heat_2023[m]},GJ" for m in months]
+        + [f"2023-{m},E01,100,MWh" for m in months],
+    )
+    # electricity is 50% higher all year (a new contract): one sustained change, not twelve
+    repo.readings(
+        2024,
+        [f"2024-{m},H01,{heat_2023[m]},GJ" for m in months]
+        + [f"2024-{m},E01,150,MWh" for m in months],
+    )
+    a = assess(repo.model(), 2024)
+    found = [(x.source_id, x.month, x.kind, x.change_percent) for x in a.anomalies]
+    # the step itself shows once as January's month-on-month jump (no 2022 data to adjust it)
+    assert found == [("E01", "2024", "level", Decimal(50)), ("E01", "2024-01", "mom", Decimal(50))]
+    plain = assess(repo.model(), 2023)  # no year before 2023: November's jump is flagged
+    assert ("H01", "2023-11", "mom") in [(x.source_id, x.month, x.kind) for x in plain.anomalies]
+
+
 def test_baseline_computed_and_objective_progress(carbon_repo) -> None:
     repo = carbon_repo()
     elec = repo.src("E01", "electricity", "grid_electricity", "MWh")
