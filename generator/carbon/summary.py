@@ -176,6 +176,7 @@ def _row(r: SourceResult) -> str:
         f"  {r.source_id:<12} {CATEGORY_ZH[r.category]:<8} {activity(r.activity_data):>14} {r.activity_unit:<4} "
         f"× {factor(r.emission_factor):>10} {r.factor_unit:<9} = {tco2(r.emissions_tco2):>12} tCO2"
         f"  ±{percent(r.uncertainty_percent)}  {'实测' if r.factor_origin != 'default' else '缺省'}"
+        f"  {r.name}"
     )
 
 
