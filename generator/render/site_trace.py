@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ..control import Release
 from ..standard import Clause
-from .site_pages import Page, SiteContext, is_withdrawn, link, signer
+from .site_pages import Page, SiteContext, is_withdrawn, link, release_note, signer
 from .site_text import md_link, md_table, md_text
 
 STATUS_COVERED = "已覆盖"
@@ -185,8 +185,9 @@ def _release_group(ctx: SiteContext, index: int, release: Release, paths: dict[s
         Markup(f"发布标签：`{md_text(release.tag)}`"),
         md_text(f"生效日期：{release.effective_date}；批准：{approver or '—'}"),
     ]
-    if release.message:
-        facts.append(md_text(f"发布说明：{release.message}"))
+    note = release_note(release.message)
+    if note:  # the generated lists are the table below; the trailer is the effective date above
+        facts.append(md_text(f"发布说明：{note}"))
     return {
         "title": f"{release.version}（{release.effective_date}）",
         "facts": facts,
