@@ -224,7 +224,9 @@ def validate_file(
     if source.issues:
         return list(source.issues)
     validator = validator_class(
-        schema, registry=schemas.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+        schemas.inlined(schema),
+        registry=schemas.registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
     issues = []
     for error in _leaf_errors(validator.iter_errors(source.data)):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docx import Document as open_docx
 from docx.shared import Length
@@ -30,9 +30,6 @@ from ..schemas import SchemaSet, load_schemas
 from .docx import reference_bytes
 from .registers import Register, register_docx, register_xlsx, text
 from .reproducible import save_docx, save_xlsx
-
-if TYPE_CHECKING:  # the resolver type is not re-exported by `referencing`
-    from referencing._core import Resolver
 
 # Record-level fields left out of the tables: the clause list belongs to the record type
 # (the site shows it in the page heading) and would only widen every table.
@@ -85,21 +82,6 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\[\]]')  # not allowed in Windows file or Exce
 
 
 # ---- schema -> layout ----------------------------------------------------------------------
-
-
-def inline_refs(node: Any, resolver: Resolver[Any], depth: int = 0) -> Any:
-    """The schema with every `$ref` replaced by its target (the referring node's own keywords,
-    e.g. a more specific `title`, win), so the layout never needs to follow references."""
-    if depth > 20 or not isinstance(node, (dict, list)):
-        return node
-    if isinstance(node, list):
-        return [inline_refs(v, resolver, depth + 1) for v in node]
-    if "$ref" in node:
-        resolved = resolver.lookup(node["$ref"])
-        target = inline_refs(resolved.contents, resolved.resolver, depth + 1)
-        rest = {k: inline_refs(v, resolver, depth + 1) for k, v in node.items() if k != "$ref"}
-        return {**target, **rest}
-    return {k: inline_refs(v, resolver, depth + 1) for k, v in node.items()}
 
 
 @dataclass(frozen=True)
@@ -326,12 +308,11 @@ def build_record_tables(
         schema = schemas.records.get(record_type.name)
         if record_type.name in skip or schema is None:
             continue
-        resolver = schemas.registry.resolver(base_uri=str(schema.get("$id", "")))
         name = file_name(record_type.title)
         if name in used:  # two titles differing only in their bracket part
             name = f"{name}_{record_type.name}"
         used.add(name)
-        yield record_table(model, record_type, inline_refs(schema, resolver), name)
+        yield record_table(model, record_type, schemas.inlined(schema), name)
 
 
 def render_record_tables(

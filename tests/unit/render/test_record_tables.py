@@ -20,7 +20,6 @@ from generator.render.record_tables import (
     build_record_tables,
     cell_text,
     file_name,
-    inline_refs,
     render_record_tables,
 )
 from generator.render.register_rows import build_registers
@@ -249,7 +248,7 @@ def test_every_enum_code_has_a_chinese_label(sample_copy: Path) -> None:
     assert registers
     for name in {r.key for r, _layout in registers}:
         schema = schemas.records[name]
-        resolved = inline_refs(schema, schemas.registry.resolver(base_uri=schema["$id"]))
+        resolved = schemas.inlined(schema)
         for prop in _enum_props(resolved):
             for code in prop["enum"]:
                 if isinstance(code, str) and re.fullmatch(r"[a-z][a-z_]+", code):
