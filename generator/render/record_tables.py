@@ -34,43 +34,6 @@ from .reproducible import save_docx, save_xlsx
 # Record-level fields left out of the tables: the clause list belongs to the record type
 # (the site shows it in the page heading) and would only widen every table.
 HIDDEN = frozenset({"clauses"})
-# Enum codes of the record schemas that registers.LABELS does not translate (yet); the
-# words follow generator/carbon/fmt.py so reports and tables say the same thing.
-ENUM_LABELS = {
-    "emission_report": "二氧化碳排放报告",
-    "verification_report": "核查报告",
-    "disclosure": "信息披露",
-    "inspection": "执法监查",
-    "meeting": "会议",
-    "internal": "内部",
-    "outgoing": "报出",
-    "incoming": "收到",
-    "buy": "买入",
-    "sell": "卖出",
-    "allowance": "配额",
-    "ccer": "国家核证自愿减排量（CCER）",
-    "previous_year": "上一年度",
-    "typical_year": "典型年",
-    "multi_year_average": "多年平均",
-    "domestic": "国内先进值",
-    "international": "国际先进值",
-    "own_best": "自身最优",
-    "ncv": "低位发热值",
-    "carbon_content": "单位热值含碳量",
-    "oxidation_rate": "碳氧化率",
-    "emission_factor": "排放因子",
-    "measured": "实测值",
-    "specified": "指定值",
-    "no_change": "无需修改",
-    "revise": "修订",
-    "withdraw": "作废",
-    "in_progress": "实施中",
-    "completed": "已完成",
-    "cancelled": "已取消",
-    "total_tco2": "排放总量",
-    "intensity": "排放强度",
-    "allowance_balance": "配额盈余",
-}
 MIN_WIDTH_CM, MAX_WIDTH_CM = 1.2, 6.0
 HEADING_UNITS = 8  # a longer heading wraps rather than widening a column of short values
 SHORT_ITEM = 20  # list items longer than this go one per line
@@ -162,8 +125,8 @@ def _distinct_headings(columns: list[Column]) -> tuple[Column, ...]:
 
 
 def cell_text(model: Model, prop: dict[str, Any], value: Any) -> str:
-    """A cell: people and departments by name, enum codes and booleans in Chinese, lists
-    joined (objects one per line, as `title：value；…`)."""
+    """A cell: people and departments by name, enum codes (the schema's `x-enum-titles`) and
+    booleans in Chinese, lists joined (objects one per line, as `title：value；…`)."""
     if value is None or value == "":
         return ""
     ref = prop.get("x-ref")
@@ -182,9 +145,7 @@ def cell_text(model: Model, prop: dict[str, Any], value: Any) -> str:
             f"{props.get(k, {}).get('title', k)}：{cell_text(model, props.get(k, {}), value[k])}"
             for k in keys
         )
-    if isinstance(value, str) and value in prop.get("enum", ()):
-        return ENUM_LABELS.get(value) or text(value)
-    return text(value)
+    return text(value, prop)  # enum codes through the schema's x-enum-titles
 
 
 def _is_sentence(value: Any) -> bool:

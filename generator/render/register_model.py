@@ -6,53 +6,15 @@ Word/Excel writers in `registers.py`; it imports none of them, so there is no cy
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 PORTRAIT_WIDTH_CM = 16.0
+ENUM_TITLES = "x-enum-titles"  # the schemas' Chinese words for their enum codes
+# Codes no schema enumerates: the emission sources' fuel keys point into the factor library
+# (a free `pattern`, not an enum), so the register needs their words from here.
 LABELS = {
-    "combustion": "化石燃料燃烧",
-    "process": "工业过程",
-    "electricity": "净购入电力",
-    "heat": "净购入热力",
-    "fixed": "固定设施",
-    "mobile": "移动源",
-    "out_of_city": "京外",
-    "operating": "运行",
-    "planned": "规划",
-    "retired": "停用",
-    "law": "法律",
-    "regulation": "法规",
-    "policy": "政策",
-    "standard": "标准",
-    "government": "政府要求",
-    "industry": "行业要求",
-    "voluntary": "自愿承诺",
-    "contract": "合同",
-    "commitment": "承诺",
-    "reduction": "减排",
-    "carbon_asset": "碳资产",
-    "pass": "合格",
-    "fail": "不合格",
-    "not_calibrated": "未检定",
-    "plan": "计划",
-    "session": "实施",
-    "major": "严重不符合",
-    "minor": "一般不符合",
-    "observation": "观察项",
-    "internal_audit": "内部审核",
-    "management_review": "管理评审",
-    "monitoring": "监视测量",
-    "compliance_evaluation": "合规性评价",
-    "external": "外部",
-    "other": "其他",
-    "actual": "已发生",
-    "potential": "潜在",
-    "open": "未关闭",
-    "closed": "已关闭",
-    "in_force": "有效",
-    "draft": "草稿",
-    "withdrawn": "作废",
     "natural_gas": "天然气",
     "diesel": "柴油",
     "gasoline": "汽油",
@@ -76,14 +38,37 @@ class Register:
         return sum(w for _, w in self.columns) > PORTRAIT_WIDTH_CM
 
 
-def text(value: Any) -> str:
-    """A cell's text: enum codes in Chinese, booleans as 是/否, lists joined."""
+def enum_title(prop: Mapping[str, Any] | None, value: Any) -> str | None:
+    """The schema's Chinese word for an enum code (`x-enum-titles`), or None.
+
+    A property that repeats a referenced schema's keywords is inlined as an `allOf`
+    (schemas.inline_refs), so the titles may sit one level down.
+    """
+    if not isinstance(prop, Mapping) or isinstance(value, (bool, dict, list)):
+        return None
+    titles = prop.get(ENUM_TITLES)
+    if isinstance(titles, Mapping) and str(value) in titles:
+        return str(titles[str(value)])
+    for part in prop.get("allOf") or ():
+        title = enum_title(part, value)
+        if title is not None:
+            return title
+    return None
+
+
+def text(value: Any, prop: Mapping[str, Any] | None = None) -> str:
+    """A cell's text: enum codes in Chinese (from `prop`, the value's property schema),
+    booleans as 是/否, lists joined."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (list, tuple)):
-        return "、".join(text(v) for v in value)
+        items = prop.get("items") if isinstance(prop, Mapping) else None
+        return "、".join(text(v, items if isinstance(items, Mapping) else None) for v in value)
+    title = enum_title(prop, value)
+    if title is not None:
+        return title
     return LABELS.get(str(value), str(value))
 
 

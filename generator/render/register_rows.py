@@ -11,10 +11,31 @@ from typing import Any
 
 from ..control import History
 from ..model import Model, Record
+from ..schemas import SchemaSet
 from .register_model import Register, text
 
 
-def documents_register(model: Model, history: History) -> Register:
+def fields(schemas: SchemaSet | None, record_type: str, *path: str) -> dict[str, Any]:
+    """The property schemas of a record type's data at `path` (a list steps into its items),
+    where the Chinese words of its enum codes live; empty without schemas."""
+    schema = schemas.record_schema(record_type) if schemas is not None else None
+    if schemas is None or schema is None:
+        return {}
+    node: Any = schemas.inlined(schema)
+    for key in path:
+        node = (node.get("properties") or {}).get(key) or {}
+        if node.get("type") == "array":
+            node = node.get("items") or {}
+    props = node.get("properties") if isinstance(node, dict) else None
+    return props if isinstance(props, dict) else {}
+
+
+def _cell(data: dict[str, Any], props: dict[str, Any], key: str) -> str:
+    """One field of a record (or list item) as register text, codes read through its schema."""
+    return text(data.get(key), props.get(key))
+
+
+def documents_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
     rows = []
     for d in model.documents:
         control = history.control(d.id)
@@ -52,19 +73,20 @@ def _each(model: Model, record_type: str, key: str) -> list[tuple[Record, dict[s
     return [(r, item) for r in model.records_of(record_type) for item in r.data.get(key) or []]
 
 
-def sources_register(model: Model, history: History) -> Register:
+def sources_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
+    top, props = fields(schemas, "emission-sources"), fields(schemas, "emission-sources", "sources")
     rows = [
         (
-            text(r.data.get("year")),
+            _cell(r.data, top, "year"),
             s.get("id", ""),
             s.get("name", ""),
-            text(s.get("spec")),
-            text(s.get("location")),
-            text(s.get("category")),
-            text(s.get("fuel")),
-            text(s.get("boundary")),
-            text(s.get("status")),
-            text(s.get("meter")),
+            _cell(s, props, "spec"),
+            _cell(s, props, "location"),
+            _cell(s, props, "category"),
+            _cell(s, props, "fuel"),
+            _cell(s, props, "boundary"),
+            _cell(s, props, "status"),
+            _cell(s, props, "meter"),
             model.department_name(s.get("department", "")),
         )
         for r, s in _each(model, "emission-sources", "sources")
@@ -85,7 +107,9 @@ def sources_register(model: Model, history: History) -> Register:
     return Register("碳排放源清单", "碳排放源清单", cols, tuple(rows), key="emission-sources")
 
 
-def legal_register(model: Model, history: History) -> Register:
+def legal_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
+    props = fields(schemas, "legal-register", "requirements")
+    checks = fields(schemas, "legal-register", "requirements", "evaluations")
     rows = []
     for _r, q in _each(model, "legal-register", "requirements"):
         evaluations = sorted(q.get("evaluations") or [], key=lambda e: str(e.get("date", "")))
@@ -94,15 +118,15 @@ def legal_register(model: Model, history: History) -> Register:
             (
                 q.get("id", ""),
                 q.get("name", ""),
-                text(q.get("issuer")),
-                text(q.get("category")),
-                text(q.get("effective")),
-                text(q.get("requirement")),
+                _cell(q, props, "issuer"),
+                _cell(q, props, "category"),
+                _cell(q, props, "effective"),
+                _cell(q, props, "requirement"),
                 model.department_name(q.get("department", "")),
-                text(last.get("date")),
+                _cell(last, checks, "date"),
                 model.person_name(last.get("evaluator", "")),
-                text(last.get("compliant")) if last else "未评价",
-                text(last.get("result")),
+                _cell(last, checks, "compliant") if last else "未评价",
+                _cell(last, checks, "result"),
             )
         )
     cols = (
@@ -127,18 +151,20 @@ def legal_register(model: Model, history: History) -> Register:
     )
 
 
-def objectives_register(model: Model, history: History) -> Register:
+def objectives_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
+    props = fields(schemas, "objectives", "objectives")
+    targets = fields(schemas, "objectives", "objectives", "targets")
     rows = []
     for _r, o in _each(model, "objectives", "objectives"):
         rows.append(
             (
                 o.get("id", ""),
                 o.get("title", ""),
-                text(o.get("kind")),
-                text(o.get("baseline_value")),
-                text(o.get("target_value")),
-                text(o.get("unit")),
-                text(o.get("target_year")),
+                _cell(o, props, "kind"),
+                _cell(o, props, "baseline_value"),
+                _cell(o, props, "target_value"),
+                _cell(o, props, "unit"),
+                _cell(o, props, "target_year"),
                 model.department_name(o.get("owner", "")),
             )
         )
@@ -149,9 +175,9 @@ def objectives_register(model: Model, history: History) -> Register:
                     f"　指标：{t.get('description', '')}",
                     "指标",
                     "",
-                    text(t.get("value")),
-                    text(t.get("unit")),
-                    text(t.get("due")),
+                    _cell(t, targets, "value"),
+                    _cell(t, targets, "unit"),
+                    _cell(t, targets, "due"),
                     model.department_name(t.get("owner", "")),
                 )
             )
@@ -168,19 +194,20 @@ def objectives_register(model: Model, history: History) -> Register:
     return Register("目标和指标", "碳排放管理目标和指标", cols, tuple(rows), key="objectives")
 
 
-def calibration_register(model: Model, history: History) -> Register:
+def calibration_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
+    props = fields(schemas, "calibration", "instruments")
     rows = [
         (
             i.get("id", ""),
             i.get("name", ""),
-            text(i.get("location")),
-            text(i.get("source")),
-            text(i.get("accuracy_class")),
-            text(i.get("agency")),
-            text(i.get("calibrated")),
-            text(i.get("due")),
-            text(i.get("result")),
-            text(i.get("certificate")),
+            _cell(i, props, "location"),
+            _cell(i, props, "source"),
+            _cell(i, props, "accuracy_class"),
+            _cell(i, props, "agency"),
+            _cell(i, props, "calibrated"),
+            _cell(i, props, "due"),
+            _cell(i, props, "result"),
+            _cell(i, props, "certificate"),
         )
         for _r, i in _each(model, "calibration", "instruments")
     ]
@@ -201,18 +228,19 @@ def calibration_register(model: Model, history: History) -> Register:
     )
 
 
-def training_register(model: Model, history: History) -> Register:
+def training_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
+    top, props = fields(schemas, "training"), fields(schemas, "training", "sessions")
     rows = [
         (
-            text(r.data.get("year")),
-            text(r.data.get("kind")),
+            _cell(r.data, top, "year"),
+            _cell(r.data, top, "kind"),
             s.get("topic", ""),
             text(s.get("date") or s.get("month")),
-            text(s.get("trainer")),
+            _cell(s, props, "trainer"),
             model.department_name(s.get("department", "")),
             "、".join(model.person_name(a) for a in s.get("attendees") or []),
-            text(s.get("hours")),
-            text(s.get("evaluation")),
+            _cell(s, props, "hours"),
+            _cell(s, props, "evaluation"),
         )
         for r, s in _each(model, "training", "sessions")
     ]
@@ -230,7 +258,9 @@ def training_register(model: Model, history: History) -> Register:
     return Register("培训台账", "培训计划与培训记录台账", cols, tuple(rows), key="training")
 
 
-def audits_register(model: Model, history: History) -> Register:
+def audits_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
+    plans = fields(schemas, "internal-audits", "plan")
+    findings_props = fields(schemas, "internal-audits", "report", "findings")
     rows = []
     for r in model.records_of("internal-audits"):
         plan, report = r.data.get("plan") or {}, r.data.get("report") or {}
@@ -241,13 +271,13 @@ def audits_register(model: Model, history: History) -> Register:
                     r.id,
                     text(report.get("date") or r.date),
                     model.person_name(plan.get("leader", "")),
-                    text(plan.get("scope")),
-                    text(f.get("id")),
-                    text(f.get("clause")),
+                    _cell(plan, plans, "scope"),
+                    _cell(f, findings_props, "id"),
+                    _cell(f, findings_props, "clause"),
                     model.department_name(f.get("department", "")),
-                    text(f.get("type")),
-                    text(f.get("description")),
-                    text(f.get("capa")),
+                    _cell(f, findings_props, "type"),
+                    _cell(f, findings_props, "description"),
+                    _cell(f, findings_props, "capa"),
                 )
             )
     cols = (
@@ -267,21 +297,22 @@ def audits_register(model: Model, history: History) -> Register:
     )
 
 
-def capa_register(model: Model, history: History) -> Register:
+def capa_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
+    props = fields(schemas, "nonconformities")
     rows = [
         (
             r.id,
             r.date,
-            text(r.data.get("origin")),
-            text(r.data.get("clause")),
+            _cell(r.data, props, "origin"),
+            _cell(r.data, props, "clause"),
             model.department_name(r.data.get("department", "")),
-            text(r.data.get("type")),
-            text(r.data.get("description")),
-            text(r.data.get("action")),
+            _cell(r.data, props, "type"),
+            _cell(r.data, props, "description"),
+            _cell(r.data, props, "action"),
             model.person_name(r.data.get("owner", "")),
-            text(r.data.get("due")),
-            text(r.data.get("status")),
-            text(r.data.get("closed")),
+            _cell(r.data, props, "due"),
+            _cell(r.data, props, "status"),
+            _cell(r.data, props, "closed"),
         )
         for r in model.records_of("nonconformities")
     ]
@@ -308,7 +339,7 @@ def capa_register(model: Model, history: History) -> Register:
     )
 
 
-def reviews_register(model: Model, history: History) -> Register:
+def reviews_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
     rows = [
         (
             r.id,
@@ -335,7 +366,7 @@ def reviews_register(model: Model, history: History) -> Register:
     return Register("管理评审台账", "管理评审台账", cols, tuple(rows), key="management-reviews")
 
 
-def issues_register(model: Model, history: History) -> Register:
+def issues_register(model: Model, history: History, schemas: SchemaSet | None) -> Register:
     rows = []
     for doc_id in sorted(history.documents):
         document = model.document(doc_id)
@@ -366,7 +397,7 @@ def issues_register(model: Model, history: History) -> Register:
     )
 
 
-BUILDERS: tuple[Callable[[Model, History], Register], ...] = (
+BUILDERS: tuple[Callable[[Model, History, SchemaSet | None], Register], ...] = (
     documents_register,
     sources_register,
     legal_register,
@@ -380,5 +411,9 @@ BUILDERS: tuple[Callable[[Model, History], Register], ...] = (
 )
 
 
-def build_registers(model: Model, history: History) -> list[Register]:
-    return [build(model, history) for build in BUILDERS]
+def build_registers(
+    model: Model, history: History, schemas: SchemaSet | None = None
+) -> list[Register]:
+    """Every dedicated register. `schemas` give the enum codes their Chinese words; without
+    them codes stay as written."""
+    return [build(model, history, schemas) for build in BUILDERS]

@@ -23,13 +23,14 @@ from ..config import Config
 from ..control import History
 from ..manifest import GeneratedFile, sha256_bytes
 from ..model import Model
+from ..schemas import load_schemas
 from . import _docx_xml as xml
 from .docx import reference_bytes
-from .register_model import LABELS, PORTRAIT_WIDTH_CM, Register, text
+from .register_model import PORTRAIT_WIDTH_CM, Register, text
 from .register_rows import build_registers
 from .reproducible import save_docx, save_xlsx
 
-__all__ = ["LABELS", "PORTRAIT_WIDTH_CM", "Register", "render_registers", "text"]
+__all__ = ["PORTRAIT_WIDTH_CM", "Register", "render_registers", "text"]
 
 
 def register_docx(register: Register, organisation: str, commit: str, template: bytes) -> Any:
@@ -106,14 +107,14 @@ def render_registers(
     model: Model, history: History, config: Config, out_dir: Path
 ) -> list[GeneratedFile]:
     """`word/registers/<name>.docx` and `xlsx/<name>.xlsx` for every register."""
-    # Imported here: register_rows builds on Register and text from this module.
-
+    # The schemas' x-enum-titles give the enum codes their Chinese words.
+    schemas = load_schemas(config.schemas_dir, config.root)
     template = reference_bytes(config)
     release = history.latest_release
     when = release.date if release else ""
     organisation, commit = model.organisation.name, history.head_commit
     files = []
-    for register in build_registers(model, history):
+    for register in build_registers(model, history, schemas):
         docx_path = out_dir / "word" / "registers" / f"{register.name}.docx"
         data = save_docx(register_docx(register, organisation, commit, template), docx_path, when)
         files.append(

@@ -2,7 +2,8 @@
 
 Columns come from each record type's JSON Schema (property titles, in schema order), so a new
 record type or field appears on the site without code changes. References are shown by name
-(people, departments) or as links (documents, records).
+(people, departments) or as links (documents, records), enum codes by the schema's Chinese
+words (`x-enum-titles`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from markupsafe import Markup
 from ..control import UNRELEASED
 from ..model import Record, RecordType
 from ..schemas import SchemaSet
+from .register_model import enum_title
 from .site_pages import (
     DOC_HEADERS,
     Page,
@@ -79,7 +81,8 @@ class RegisterRenderer:
             return self._object_line(here, prop, value)
         if isinstance(value, bool):
             return Markup("是" if value else "否")
-        return md_cell(value)
+        title = enum_title(prop, value)  # `law` reads 法律: the schema's x-enum-titles
+        return md_cell(value if title is None else title)
 
     def _reference(self, here: str, ref: str, value: str) -> Markup:
         if ref == "document":

@@ -281,3 +281,33 @@ def test_wide_tables_give_up_text_width_before_dates(sample_copy: Path, tmp_path
     section, table = document.sections[0], document.tables[0]
     assert section.page_width > section.page_height  # landscape
     assert table.columns[note].width < 1.5 * table.columns[date].width
+
+
+def test_enum_words_come_from_the_property_schema(sample_copy: Path, tmp_path: Path) -> None:
+    """A new record type's codes read in its own words: `inspection` is 执法检查 here, though
+    the communications schema calls its `inspection` 执法监查; no table in code is involved."""
+    purpose = (
+        '"purpose": {"type": "string", "title": "来访目的", '
+        '"enum": ["verification", "inspection"], '
+        '"x-enum-titles": {"verification": "第三方核查", "inspection": "执法检查"}},\n    '
+    )
+    schema = VISITS_SCHEMA.replace('"host":', purpose + '"host":')
+    schemas = sample_copy / "schemas" / "records"
+    (schemas / "visits.schema.json").write_text(schema, encoding="utf-8")
+    folder = sample_copy / "records" / "visits"
+    folder.mkdir()
+    (folder / "VIS-2025-01.yaml").write_text(VISIT + "purpose: inspection\n", encoding="utf-8")
+    (folder / "VIS-2025-02.yaml").write_text(
+        VISIT.replace("VIS-2025-01", "VIS-2025-02") + "purpose: verification\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    _render(sample_copy, out)
+    rows = _sheet_rows(out / "xlsx/来访登记.xlsx")
+    column = rows[0].index("来访目的")
+    assert [r[column] for r in rows[1:]] == ["执法检查", "执法检查", "第三方核查", "第三方核查"]
+    model = _setup(sample_copy)[0]
+    bare = {"type": "string", "enum": ["inspection"]}  # no titles: the code stays as written
+    assert cell_text(model, bare, "inspection") == "inspection"
+    assert (
+        cell_text(model, {**bare, "x-enum-titles": {"inspection": "检查"}}, "inspection") == "检查"
+    )

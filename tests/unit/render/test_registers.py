@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -18,6 +20,9 @@ from test_docx_support import REPO_ROOT, load_model, make_root, released_history
 from generator.config import Config
 from generator.render.register_rows import build_registers
 from generator.render.registers import render_registers
+from generator.schemas import load_schemas
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 NC = """id: NC-2024-01
 title: 燃气表超期未检
@@ -109,8 +114,11 @@ def test_word_register_is_landscape_with_repeated_header(root: Path, tmp_path: P
     assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
     table = sources.tables[0]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    schemas = load_schemas(root / "schemas", root)
     register = next(
-        r for r in build_registers(model, released_history(model)) if r.name == "碳排放源清单"
+        r
+        for r in build_registers(model, released_history(model), schemas)
+        if r.name == "碳排放源清单"
     )
     assert len(table.rows) == 1 + len(register.rows) and len(register.rows) > 3
     assert [c.text for c in table.rows[1].cells] == list(register.rows[0])
@@ -123,3 +131,24 @@ def test_registers_are_reproducible(root: Path, tmp_path: Path) -> None:
     first = render_registers(model, history, config, tmp_path / "a")
     second = render_registers(model, history, config, tmp_path / "b")
     assert first == second
+
+
+def test_codes_read_in_the_words_of_the_schema(root: Path) -> None:
+    """The schema's `x-enum-titles` are the one source: a word changed there changes the
+    register, and no enum column shows a raw code."""
+    path = root / "schemas" / "records" / "nonconformities.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"]["origin"]["x-enum-titles"]["internal_audit"] = "内审发现"
+    path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    model = load_model(root)
+    schemas = load_schemas(Config.for_root(root).schemas_dir, root)
+    registers = {r.name: r for r in build_registers(model, released_history(model), schemas)}
+
+    capa = registers["不符合和纠正措施台账"].rows[0]
+    assert (capa[2], capa[5], capa[10]) == ("内审发现", "已发生", "已关闭")
+    sources = registers["碳排放源清单"].rows
+    assert "化石燃料燃烧" in {row[5] for row in sources}
+    assert all(CJK.search(row[c]) for row in sources for c in (5, 7, 8))  # 类别、边界、状态
+    assert "天然气" in {row[6] for row in sources}  # fuel keys: not an enum, the small table
+    results = {row[8] for row in registers["计量器具检定校准台账"].rows}
+    assert results and all(CJK.search(r) for r in results if r)

@@ -126,6 +126,19 @@ def test_every_document_and_register_has_a_page_and_the_nav_is_generated(built) 
     assert not re.search(r'(?:src|href)="https?://', home)
 
 
+def test_register_pages_show_enum_codes_in_the_schemas_chinese(built) -> None:
+    """Codes such as `law` read as the schema's `x-enum-titles` say, in tables and facts."""
+    _model, out = built
+    legal = html(out, "registers/legal-register")
+    assert "<td>法律</td>" in legal and "<td>法规</td>" in legal
+    assert not re.search(r"<td>(law|regulation|policy|standard|government)</td>", legal)
+    capa = html(out, "registers/nonconformities")
+    assert "来源：内部审核" in capa and "状态：已关闭" in capa
+    assert "internal_audit" not in capa
+    calibration = html(out, "registers/calibration")
+    assert "<td>合格</td>" in calibration and "<td>pass</td>" not in calibration
+
+
 def test_document_page_shows_revisions_signatures_and_draft_status(built) -> None:
     model, out = built
     first, draft = model.documents[0], model.documents[-1]
