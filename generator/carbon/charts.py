@@ -105,7 +105,10 @@ def monthly_by_category(assessment: Assessment) -> bytes:
         ax.set_xlabel(_label("月份", "Month"))
         ax.set_ylabel("tCO2")
         if ax.get_legend_handles_labels()[0]:  # a year with no monthly data has nothing to label
-            ax.legend(loc="upper right", fontsize=8)
+            # below the axis: stacked bars fill the plot up to the top corners
+            ax.legend(
+                loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize=8, frameon=False
+            )
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         return _png(fig)
@@ -149,7 +152,7 @@ def intensity_vs_references(assessment: Assessment) -> bytes:
             _label("碳排放强度与基准、先进值", "Intensity vs baseline and advanced values")
         )
         ax.set_ylabel(unit)
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=5, fontsize=8, frameon=False)
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         return _png(fig)
