@@ -265,7 +265,11 @@ def _stamp(document: Any, ctx: CopyContext, total: int) -> None:
 def cover(document: Any, ctx: CopyContext) -> None:
     """First page: title block, control stamp, approvals, revision history, distribution."""
     total = usable_width(document)
-    for text, size in ((ctx.organisation, 16), (ctx.document.kind_zh, 14)):
+    # the kind line is left out when it only repeats the title (the manual is 碳排放管理手册)
+    kind = ctx.document.kind_zh if ctx.document.kind_zh not in ctx.document.title else ""
+    for text, size in ((ctx.organisation, 16), (kind, 14)):
+        if not text:
+            continue
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         xml.set_fonts(_text(paragraph, text, bold=True, size=size), *HEADING_FONT)
