@@ -258,11 +258,12 @@ def compute_history(
                 continue
             if snap is None or snap.status == "obsolete":
                 if in_force:
-                    reason = (
-                        snap.withdrawal_reason
-                        if snap is not None
-                        else _deletion_reason(index.get(k, {}), repo.prefix + before.path)
-                    )
+                    if snap is not None:
+                        reason = snap.withdrawal_reason
+                    else:
+                        # doc_id is in snaps or previous: with no snapshot now, it had one before
+                        assert before is not None
+                        reason = _deletion_reason(index.get(k, {}), repo.prefix + before.path)
                     _withdraw(state, release, reason)
                     archived[doc_id] = (state.revisions[-1].path, state.last_text)
                 continue

@@ -105,21 +105,23 @@ def _construct(
                     _pointer(path),
                 )
             key = str(key_node.value)
+            key_path = (*path, key)
             if key in result:
                 raise YamlProblem(
                     f"重复的键 '{key}' (duplicate key)",
                     key_node.start_mark.line + 1 + offset,
-                    _pointer((*path, key)),
+                    _pointer(key_path),
                 )
-            positions[(*path, key)] = key_node.start_mark.line + 1 + offset
-            result[key] = _construct(value_node, (*path, key), positions, seen, offset)
+            positions[key_path] = key_node.start_mark.line + 1 + offset
+            result[key] = _construct(value_node, key_path, positions, seen, offset)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
             _construct(item, (*path, i), positions, seen, offset)
             for i, item in enumerate(node.value)
         ]
-    if not node.style:  # plain scalar: YAML 1.2 core types only
+    # a plain scalar (no quotes, no block style): YAML 1.2 core types only
+    if isinstance(node, yaml.ScalarNode) and not node.style:
         return _plain_scalar(node.value)
     return node.value
 

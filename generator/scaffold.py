@@ -121,13 +121,14 @@ def new_document(config: Config, kind: str, title: str, author: str | None, toda
     model = require_model(project)
     doc_id = _next_id(model, kind)
     org = model.organisation
+    owner = org.departments[0].id
     front = {
         "id": doc_id,
         "title": title,
         "kind": kind,
         "edition": "A",
         "clauses": ["7.2"],
-        "owner": org.departments[0].id,
+        "owner": owner,
         "author": author or org.management_representative,
         "reviewer": org.management_representative,
         "approver": org.top_management,
@@ -151,7 +152,7 @@ def new_document(config: Config, kind: str, title: str, author: str | None, toda
     text = env.get_template("document.md.j2").render(
         schema_path=schema_path.as_posix(),
         front_matter=_dump(front),
-        owner_name=model.department_name(front["owner"]),
+        owner_name=model.department_name(owner),
     )
     return _write_checked(config, path, text)
 

@@ -145,7 +145,7 @@ def _describe(error: ValidationError) -> tuple[str, list[str | int], str]:
         name = f"{missing}（{sub_title}）" if sub_title else missing
         return f"缺少必填字段 {name} (missing required field '{missing}')", [*path, missing], ""
     if kind == "type":
-        expected = value if isinstance(value, list) else [value]
+        expected: list[str] = value if isinstance(value, list) else [value]
         zh = "或".join(TYPE_ZH.get(t, t) for t in expected)
         return (
             f"{label}应为{zh}，实际是 {inst!r} (expected {'/'.join(expected)})",

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 import matplotlib
 
@@ -54,7 +55,9 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in available), None)
 
 
-def _rc() -> dict[str, object]:
+def _rc() -> dict[Any, Any]:
+    # Any keys: matplotlib >= 3.11 types rc_context's keys as a Literal of every rcParams name
+    # and older releases as str; a dict with str keys matches only the latter (dict is invariant)
     font = cjk_font()
     return {
         "svg.hashsalt": "cems",
@@ -128,19 +131,19 @@ def intensity_vs_references(assessment: Assessment) -> bytes:
     baseline = assessment.baseline
     if baseline and baseline.intensity is not None and baseline.intensity_unit == unit:
         refs.append((_label("基准", "Baseline"), baseline.intensity, "#555555"))
-    for value in baseline.advanced if baseline else ():
-        if value.unit == unit:
+    for advanced in baseline.advanced if baseline else ():
+        if advanced.unit == unit:
             refs.append(
                 (
-                    _label(ADVANCED_ZH_SHORT.get(value.kind, value.kind), value.kind),
-                    value.intensity,
+                    _label(ADVANCED_ZH_SHORT.get(advanced.kind, advanced.kind), advanced.kind),
+                    advanced.intensity,
                     "#2e7d32",
                 )
             )
     with plt.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(8, 4.2))
         ax.bar(years, values, color="#4f81bd", label=_label("碳排放强度", "Intensity"), width=0.5)
-        styles: Sequence[str] = ("--", ":", "-.", (0, (5, 1)))  # type: ignore[assignment]
+        styles: Sequence[str | tuple[int, tuple[int, int]]] = ("--", ":", "-.", (0, (5, 1)))
         for index, (name, value, colour) in enumerate(refs):
             ax.axhline(
                 float(value),

@@ -98,8 +98,9 @@ def _fuel_sets() -> tuple[
     for file in FUEL_SET_FILES:
         data = read_factor_data(file)
         base = data.get("base")
+        inherited = sets.get(base, {}) if base is not None else {}
         fuels: dict[str, dict[str, LibraryValue]] = {
-            fuel: dict(params) for fuel, params in sets.get(base, {}).items()
+            fuel: dict(params) for fuel, params in inherited.items()
         }
         for fuel, entry in data["fuels"].items():
             names.setdefault(fuel, str(entry.get("name", fuel)))

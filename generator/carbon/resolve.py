@@ -226,6 +226,7 @@ def _grid(ctx: SourceContext) -> Parameter | None:
 def _electricity(ctx: SourceContext) -> tuple[Resolved | None, list[Issue]]:
     note = ""
     lib = ctx.library
+    default: Parameter | None
     if ctx.fuel == "green_electricity" and ctx.year >= lib.green_valid_from:
         default = parameter_from_library("emission_factor", lib.green, Decimal(0))
         default = replace(default, uncertainty_assumed=False)

@@ -96,8 +96,8 @@ def baseline_result(
         total, total_origin = sum((i.total_tco2 for i in have), Decimal(0)) / len(have), "computed"
     intensity, intensity_origin = _dec(base.get("intensity")), "record"
     unit = str(base.get("intensity_unit") or inventory.intensity_unit)
-    outputs = [i.output.quantity for i in have]
-    if intensity is None and have and len(have) == len(years) and all(outputs):
+    outputs = [q for i in have if (q := i.output.quantity)]  # known and non-zero only
+    if intensity is None and have and len(have) == len(years) and len(outputs) == len(have):
         intensity = sum((i.total_tco2 for i in have), Decimal(0)) / sum(outputs, Decimal(0))
         intensity_origin = "computed"
     if total is None:

@@ -10,8 +10,15 @@ import click
 
 from ..history import in_force_at, read_history
 from ..issues import CemsError, Severity
+from ..model import Model
 from ..project import load_project, require_model
 from ._options import config_for, format_option, root_option
+
+
+def _title(model: Model, doc_id: str) -> str:
+    """The current title; a document deleted since that date has none."""
+    document = model.document(doc_id)
+    return document.title if document is not None else ""
 
 
 @click.command("in-force")
@@ -37,7 +44,7 @@ def command(root: Path, fmt: str, when: str) -> None:
     rows = [
         {
             "document_id": doc_id,
-            "title": (model.document(doc_id).title if model.document(doc_id) else ""),
+            "title": _title(model, doc_id),
             "revision": revision.label,
             "effective_date": revision.effective_date,
             "release": revision.release.tag,

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document as open_docx
-from docx.shared import Length
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
@@ -28,7 +27,7 @@ from ..manifest import GeneratedFile, sha256_bytes
 from ..model import Model, Record, RecordType
 from ..schemas import SchemaSet, load_schemas
 from .docx import reference_bytes
-from .registers import Register, register_docx, register_xlsx, text
+from .registers import Register, register_docx, register_xlsx, text, text_width
 from .reproducible import save_docx, save_xlsx
 
 # Record-level fields left out of the tables: the clause list belongs to the record type
@@ -135,7 +134,8 @@ def cell_text(model: Model, prop: dict[str, Any], value: Any) -> str:
     if ref == "department":
         return model.department_name(str(value))
     if isinstance(value, list):
-        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
+        raw_items = prop.get("items")
+        items = raw_items if isinstance(raw_items, dict) else {}
         joiner = "\n" if any(isinstance(v, dict) or _is_sentence(v) for v in value) else "、"
         return joiner.join(cell_text(model, items, v) for v in value)
     if isinstance(value, dict):
@@ -219,8 +219,7 @@ def fit_columns(
 def page_width_cm(template: bytes) -> float:
     """Text width of the reference document's page turned to landscape."""
     section = open_docx(io.BytesIO(template)).sections[0]
-    paper = max(section.page_width, section.page_height)
-    return float(Length(paper - section.left_margin - section.right_margin).cm)
+    return float(text_width(section, longer_side=True).cm)
 
 
 def file_name(title: str) -> str:

@@ -15,12 +15,14 @@ from typing import Any
 from docx import Document as open_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.section import Section
+from docx.shared import Cm, Length, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..config import Config
 from ..control import History
+from ..issues import CemsError
 from ..manifest import GeneratedFile, sha256_bytes
 from ..model import Model
 from ..schemas import load_schemas
@@ -30,7 +32,22 @@ from .register_model import PORTRAIT_WIDTH_CM, Register, text
 from .register_rows import build_registers
 from .reproducible import save_docx, save_xlsx
 
-__all__ = ["PORTRAIT_WIDTH_CM", "Register", "render_registers", "text"]
+__all__ = ["PORTRAIT_WIDTH_CM", "Register", "render_registers", "text", "text_width"]
+
+
+def text_width(section: Section, *, longer_side: bool = False) -> Length:
+    """Width between the margins, across the paper or (`longer_side`) along its longer side.
+    python-docx gives None for a size the reference document leaves out; Word's fallback for
+    it is not defined, so the build stops with a message instead of guessing."""
+    width, height = section.page_width, section.page_height
+    left, right = section.left_margin, section.right_margin
+    if width is None or height is None or left is None or right is None:
+        raise CemsError(
+            "参考 Word 模板（templates/word/reference.docx）未设置纸张大小或左右页边距 "
+            "(reference document has no page size or left/right margins)"
+        )
+    paper = max(width, height) if longer_side else width
+    return Length(paper - left - right)
 
 
 def register_docx(register: Register, organisation: str, commit: str, template: bytes) -> Any:
@@ -40,9 +57,10 @@ def register_docx(register: Register, organisation: str, commit: str, template: 
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     section = document.sections[0]
+    # measured before turning the page: set_landscape puts the longer side across
+    width = text_width(section, longer_side=register.landscape)
     if register.landscape:
         xml.set_landscape(section)
-    width = section.page_width - section.left_margin - section.right_margin
     document.add_paragraph(register.title, style="Title")
     document.add_paragraph(
         f"{organisation}　·　由 cems 从提交 {commit[:12]} 生成　·　共 {len(register.rows)} 条"

@@ -12,11 +12,18 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import IO, Any, Protocol
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 DEFAULT_DATE = "1980-01-01T00:00:00Z"  # when git gives no date at all (never the clock)
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
 _CORE_DATE = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+class Savable(Protocol):
+    """A python-docx Document or an openpyxl Workbook: both save to a binary stream."""
+
+    def save(self, stream: IO[bytes], /) -> Any: ...
 
 
 def iso_utc(when: str) -> str:
@@ -54,20 +61,20 @@ def normalise(data: bytes, core_date: str = DEFAULT_DATE) -> bytes:
     return out.getvalue()
 
 
-def save_docx(document: object, path: Path, core_date: str = DEFAULT_DATE) -> bytes:
+def save_docx(document: Savable, path: Path, core_date: str = DEFAULT_DATE) -> bytes:
     """Save a python-docx Document reproducibly; returns the bytes written."""
     buffer = io.BytesIO()
-    document.save(buffer)  # type: ignore[attr-defined]
+    document.save(buffer)
     data = normalise(buffer.getvalue(), core_date)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return data
 
 
-def save_xlsx(workbook: object, path: Path, core_date: str = DEFAULT_DATE) -> bytes:
+def save_xlsx(workbook: Savable, path: Path, core_date: str = DEFAULT_DATE) -> bytes:
     """Save an openpyxl Workbook reproducibly; returns the bytes written."""
     buffer = io.BytesIO()
-    workbook.save(buffer)  # type: ignore[attr-defined]
+    workbook.save(buffer)
     data = normalise(buffer.getvalue(), core_date)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

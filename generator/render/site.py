@@ -104,7 +104,7 @@ def nav_title(text: str) -> str:
     """A nav title safe in every theme context: Material prints nav titles unescaped (and
     un-escapes them again with `striptags` in <title>), so markup characters are replaced by
     their full-width forms instead of being escaped."""
-    return text.translate(str.maketrans({"<": "＜", ">": "＞", "&": "＆"}))
+    return text.translate(str.maketrans("<>&", "＜＞＆"))
 
 
 def _nav(

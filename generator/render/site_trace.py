@@ -38,12 +38,12 @@ def clause_coverage(ctx: SiteContext) -> list[ClauseCoverage]:
     for doc in model.documents:
         if is_withdrawn(doc, ctx.history.control(doc.id)):
             continue
-        for clause in doc.clauses:
-            docs.setdefault(clause, []).append(doc.id)
+        for clause_id in doc.clauses:
+            docs.setdefault(clause_id, []).append(doc.id)
     records: dict[str, dict[str, int]] = {}
     for record in model.records:
-        for clause in record.clauses:
-            per_type = records.setdefault(clause, {})
+        for clause_id in record.clauses:
+            per_type = records.setdefault(clause_id, {})
             per_type[record.type] = per_type.get(record.type, 0) + 1
     direct: dict[str, ClauseCoverage] = {}
     for clause in model.clauses:
