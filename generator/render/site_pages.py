@@ -184,6 +184,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         record_link=link(path, f"registers/{record_type.name}.md") if record_type else "",
         record_title=record_type.title if record_type else "",
         download=link(path, download) if download else "",
+        draft_download=link(path, draft) if (draft := ctx.downloads.get(f"draft:{doc.id}")) else "",
         rows=revision_rows(model, control),
         fingerprint=control.in_force.content_sha256[:16] if control.in_force else "",
         fingerprint_state=fingerprint_state(control),

@@ -36,6 +36,8 @@
     var tables = root.querySelectorAll("article table:not([class])");
     Array.prototype.forEach.call(tables, function (table) {
       if (!table.tHead || table.getAttribute("data-sortable") === "on") return;
+      // a two-column 项目/内容 fact table reads top to bottom: sorting it would only scramble it
+      if (table.tHead.rows[0].cells.length < 3 || (table.tBodies[0] && table.tBodies[0].rows.length < 2)) return;
       table.setAttribute("data-sortable", "on");
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
         th.setAttribute("data-sort", "none");
