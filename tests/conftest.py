@@ -22,11 +22,9 @@ def sample_root() -> Path:
     return REPO_ROOT
 
 
-@pytest.fixture
-def sample_copy(tmp_path: Path) -> Path:
-    """A writable copy of the sample organisation, outside any git repository."""
-    target = tmp_path / "org"
-    target.mkdir()
+def copy_sample(target: Path) -> Path:
+    """Copy the sample organisation (content, records, schemas, templates) into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
     for part in SAMPLE_PARTS:
         source = REPO_ROOT / part
         if source.is_dir():
@@ -34,6 +32,12 @@ def sample_copy(tmp_path: Path) -> Path:
         elif source.is_file():
             shutil.copy2(source, target / part)
     return target
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sample organisation, outside any git repository."""
+    return copy_sample(tmp_path / "org")
 
 
 RunCli = Callable[..., tuple[int, str, str]]

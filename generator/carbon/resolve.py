@@ -20,6 +20,7 @@ from decimal import Decimal
 from ..issues import Issue
 from .factors import (
     FactorLibrary,
+    LibraryValue,
     Override,
     Overrides,
     Parameter,
@@ -186,12 +187,7 @@ def _combustion(ctx: SourceContext, activity_kind: str) -> tuple[Resolved | None
 
 
 def _process(ctx: SourceContext) -> tuple[Resolved | None, list[Issue]]:
-    value = ctx.library.process.get(ctx.fuel)
-    default = (
-        parameter_from_library("emission_factor", value, ctx.library.assumed_parameter_u)
-        if value
-        else None
-    )
+    default = _library_factor(ctx, ctx.library.process.get(ctx.fuel))
     ef, issues = _param(ctx, "emission_factor", ("ef_mass",), "排放因子", default)
     if ef is None:
         return None, issues or [_missing(ctx, "排放因子")]
@@ -214,13 +210,15 @@ def _process(ctx: SourceContext) -> tuple[Resolved | None, list[Issue]]:
     return Resolved(Decimal(1), "t", ef_value, "tCO2/t", tuple(params)), []
 
 
+def _library_factor(ctx: SourceContext, value: LibraryValue | None) -> Parameter | None:
+    """A library emission factor as the default parameter, or None when the library has none."""
+    if not value:
+        return None
+    return parameter_from_library("emission_factor", value, ctx.library.assumed_parameter_u)
+
+
 def _grid(ctx: SourceContext) -> Parameter | None:
-    value = ctx.library.electricity.get(ctx.electricity_factor)
-    return (
-        parameter_from_library("emission_factor", value, ctx.library.assumed_parameter_u)
-        if value
-        else None
-    )
+    return _library_factor(ctx, ctx.library.electricity.get(ctx.electricity_factor))
 
 
 def _electricity(ctx: SourceContext) -> tuple[Resolved | None, list[Issue]]:
@@ -246,12 +244,7 @@ def _electricity(ctx: SourceContext) -> tuple[Resolved | None, list[Issue]]:
 
 
 def _heat(ctx: SourceContext) -> tuple[Resolved | None, list[Issue]]:
-    value = ctx.library.heat.get(ctx.fuel)
-    default = (
-        parameter_from_library("emission_factor", value, ctx.library.assumed_parameter_u)
-        if value
-        else None
-    )
+    default = _library_factor(ctx, ctx.library.heat.get(ctx.fuel))
     ef, issues = _param(ctx, "emission_factor", ("ef_energy",), "排放因子", default)
     if ef is None:
         return None, issues or [_missing(ctx, "排放因子")]

@@ -23,12 +23,11 @@ from openpyxl.styles import Alignment
 
 from ..config import Config
 from ..control import History
-from ..manifest import GeneratedFile, sha256_bytes
+from ..manifest import GeneratedFile
 from ..model import Model, Record, RecordType
 from ..schemas import SchemaSet, load_schemas
 from .docx import reference_bytes
-from .registers import Register, register_docx, register_xlsx, text, text_width
-from .reproducible import save_docx, save_xlsx
+from .registers import Register, register_docx, register_xlsx, text, text_width, write_register
 
 # Record-level fields left out of the tables: the clause list belongs to the record type
 # (the site shows it in the page heading) and would only widen every table.
@@ -288,24 +287,10 @@ def render_record_tables(
     files = []
     fit = page_width_cm(template)
     for register, layout in build_record_tables(model, schemas, skip):
-        docx_path = out_dir / "word" / "registers" / f"{register.name}.docx"
+        # Word tables narrow their text columns to the page; Excel keeps natural widths
         page = replace(register, columns=fit_columns(register.columns, fit))
-        data = save_docx(register_docx(page, organisation, commit, template), docx_path, when)
-        files.append(
-            GeneratedFile(
-                docx_path.relative_to(out_dir).as_posix(), sha256_bytes(data), status="register"
-            )
-        )
+        document = register_docx(page, organisation, commit, template)
         workbook = register_xlsx(register, organisation, commit)
         _finish_sheet(workbook, layout)
-        xlsx_path = out_dir / "xlsx" / f"{register.name}.xlsx"
-        data = save_xlsx(workbook, xlsx_path, when)
-        files.append(
-            GeneratedFile(
-                xlsx_path.relative_to(out_dir).as_posix(),
-                sha256_bytes(data),
-                document_id=f"register:{register.key}",
-                status="register",
-            )
-        )
+        files += write_register(out_dir, register, document, workbook, when)
     return sorted(files)

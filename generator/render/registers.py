@@ -32,7 +32,14 @@ from .register_model import PORTRAIT_WIDTH_CM, Register, text
 from .register_rows import build_registers
 from .reproducible import save_docx, save_xlsx
 
-__all__ = ["PORTRAIT_WIDTH_CM", "Register", "render_registers", "text", "text_width"]
+__all__ = [
+    "PORTRAIT_WIDTH_CM",
+    "Register",
+    "render_registers",
+    "text",
+    "text_width",
+    "write_register",
+]
 
 
 def text_width(section: Section, *, longer_side: bool = False) -> Length:
@@ -133,21 +140,29 @@ def render_registers(
     organisation, commit = model.organisation.name, history.head_commit
     files = []
     for register in build_registers(model, history, schemas):
-        docx_path = out_dir / "word" / "registers" / f"{register.name}.docx"
-        data = save_docx(register_docx(register, organisation, commit, template), docx_path, when)
-        files.append(
-            GeneratedFile(
-                docx_path.relative_to(out_dir).as_posix(), sha256_bytes(data), status="register"
-            )
-        )
-        xlsx_path = out_dir / "xlsx" / f"{register.name}.xlsx"
-        data = save_xlsx(register_xlsx(register, organisation, commit), xlsx_path, when)
-        files.append(
-            GeneratedFile(
-                xlsx_path.relative_to(out_dir).as_posix(),
-                sha256_bytes(data),
-                document_id=f"register:{register.key}",
-                status="register",
-            )
-        )
+        document = register_docx(register, organisation, commit, template)
+        workbook = register_xlsx(register, organisation, commit)
+        files += write_register(out_dir, register, document, workbook, when)
     return sorted(files)
+
+
+def write_register(
+    out_dir: Path, register: Register, document: Any, workbook: Workbook, when: str
+) -> list[GeneratedFile]:
+    """Save a register's Word table and workbook reproducibly; the workbook is keyed
+    `register:<record type>` so the site can link it from the register page."""
+    docx_path = out_dir / "word" / "registers" / f"{register.name}.docx"
+    xlsx_path = out_dir / "xlsx" / f"{register.name}.xlsx"
+    docx_data = save_docx(document, docx_path, when)
+    xlsx_data = save_xlsx(workbook, xlsx_path, when)
+    return [
+        GeneratedFile(
+            docx_path.relative_to(out_dir).as_posix(), sha256_bytes(docx_data), status="register"
+        ),
+        GeneratedFile(
+            xlsx_path.relative_to(out_dir).as_posix(),
+            sha256_bytes(xlsx_data),
+            document_id=f"register:{register.key}",
+            status="register",
+        ),
+    ]

@@ -14,18 +14,10 @@ CHEN = ("陈晓宇", "chen.xiaoyu@yanling-ceramics.example")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int, str]:
-    import shutil
-
     from generator.cli import main
-    from tests.conftest import REPO_ROOT, SAMPLE_PARTS, GitRepo
+    from tests.conftest import GitRepo, copy_sample
 
-    root = tmp_path_factory.mktemp("org")
-    for part in SAMPLE_PARTS:
-        source = REPO_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        elif source.is_file():
-            shutil.copy2(source, root / part)
+    root = copy_sample(tmp_path_factory.mktemp("org"))
     repo = GitRepo(root)
     repo.commit(
         "建立体系文件和记录\n\nReviewed-by: 林慧 <lin.hui@yanling-ceramics.example>",
