@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.config import Config
-from generator.history import read_history
-from generator.project import load_project
+from generator.content.project import load_project
+from generator.control.revisions import read_history
+from generator.core.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = [

@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.config import Config
-from generator.control import DocumentControl, History
-from generator.project import load_project, require_model
-from generator.render.site import render_site
+from generator.content.project import load_project, require_model
+from generator.control.types import DocumentControl, History
+from generator.core.config import Config
+from generator.render.site.assemble import render_site
 
 
 def synthetic_repository(source: Path, target: Path, documents: int) -> None:

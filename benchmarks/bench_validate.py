@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.config import Config
-from generator.project import load_project
+from generator.content.project import load_project
+from generator.core.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 

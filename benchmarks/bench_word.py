@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.config import Config
-from generator.control import (
+from generator.content.project import load_project
+from generator.control.types import (
     MEANING_APPROVE,
     MEANING_AUTHOR,
     Change,
@@ -23,7 +23,7 @@ from generator.control import (
     Revision,
     Signature,
 )
-from generator.project import load_project
+from generator.core.config import Config
 
 REPO = Path(__file__).resolve().parent.parent
 FRONT = """---
@@ -91,7 +91,7 @@ def history(model: object) -> History:
 
 
 def main() -> None:
-    from generator.render.docx import render_word
+    from generator.render.word.copy import render_word
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=300)

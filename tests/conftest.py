@@ -10,23 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
+from tests.support.paths import RESOURCES, SAMPLE
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_PARTS = ("content", "records", "schemas", "templates", "mkdocs.yml")
+SAMPLE_PARTS = ("content", "records")
+PRODUCT_PARTS = ("schemas", "templates", "mkdocs.yml")
 
 
 @pytest.fixture
 def sample_root() -> Path:
     """The sample organisation shipped in this repository (read-only: never write here)."""
-    return REPO_ROOT
+    return SAMPLE
 
 
 def copy_sample(target: Path) -> Path:
     """Copy the sample organisation (content, records, schemas, templates) into `target`."""
     target.mkdir(parents=True, exist_ok=True)
-    for part in SAMPLE_PARTS:
-        source = REPO_ROOT / part
+    parts = [SAMPLE / part for part in SAMPLE_PARTS] + [RESOURCES / part for part in PRODUCT_PARTS]
+    for source in parts:
+        part = source.name
         if source.is_dir():
             shutil.copytree(source, target / part)
         elif source.is_file():

@@ -14,7 +14,7 @@ CHEN = ("陈晓宇", "chen.xiaoyu@yanling-ceramics.example")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int, str]:
-    from generator.cli import main
+    from generator.cli.main import main
     from tests.conftest import GitRepo, copy_sample
 
     root = copy_sample(tmp_path_factory.mktemp("org"))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Config
-from generator.demo import create_demo
-from generator.history import copy_register, in_force_at, read_history
-from generator.issues import CemsError
-from generator.project import load_project
+from generator.content.project import load_project
+from generator.control.revisions import copy_register, in_force_at, read_history
+from generator.core.config import Config
+from generator.core.issues import CemsError
+from generator.ops.demo import create_demo
 
 
 def _git(root: Path, *args: str) -> str:
@@ -28,7 +28,7 @@ def _git(root: Path, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    from generator.cli import main
+    from generator.cli.main import main
 
     target = tmp_path_factory.mktemp("demo") / "燕岭陶瓷"
     code = main(["demo", str(target), "--no-build"])

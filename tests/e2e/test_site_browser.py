@@ -17,9 +17,9 @@ from urllib.parse import quote
 
 import pytest
 
-from generator.config import Config
-from generator.project import load_project, require_model
-from generator.publish import publish_versions
+from generator.content.project import load_project, require_model
+from generator.core.config import Config
+from generator.ops.publish import publish_versions
 
 pytestmark = pytest.mark.slow
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "render"))
-from test_docx_support import load_model, make_root, released_history
-
-from generator.config import Config
-from generator.render.docx import render_word, write_pdfs
+from generator.core.config import Config
+from generator.render.word.copy import render_word, write_pdfs
+from tests.support.fake_history import load_model, make_root, released_history
 
 pytestmark = [
     pytest.mark.slow,

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from generator.schemas import SchemaSet, load_schemas
+from generator.content.schemas import SchemaSet, load_schemas
+from tests.support.paths import RESOURCES
 
-ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -55,7 +55,7 @@ def enum_title_problems(schemas: SchemaSet) -> tuple[int, list[str]]:
 
 
 def test_every_enum_has_chinese_titles_for_exactly_its_codes() -> None:
-    seen, problems = enum_title_problems(load_schemas(ROOT / "schemas", ROOT))
+    seen, problems = enum_title_problems(load_schemas(RESOURCES / "schemas", RESOURCES))
     assert problems == []
     assert seen >= 25  # the walk really reached the enums (27 when this was written)
 
@@ -64,7 +64,7 @@ def _schemas_with(tmp_path: Path, record_schema: str) -> SchemaSet:
     folder = tmp_path / "schemas"
     (folder / "records").mkdir(parents=True)
     for name in ("common", "organisation", "document"):
-        text = (ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
+        text = (RESOURCES / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
         (folder / f"{name}.schema.json").write_text(text, encoding="utf-8")
     (folder / "records" / "x.schema.json").write_text(record_schema, encoding="utf-8")
     return load_schemas(folder, tmp_path)

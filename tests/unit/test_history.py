@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path as _Path
-
 import pytest
 
-sys.path.insert(0, str(_Path(__file__).resolve().parent))  # --import-mode=importlib
-from test_history_support import Org, codes
-
-from generator.control import UNRELEASED
-from generator.history import copy_register, in_force_at
+from generator.control.revisions import copy_register, in_force_at
+from generator.control.types import UNRELEASED
+from tests.support.scripted_org import Org, codes
 
 
 @pytest.fixture

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
-from pathlib import Path as _Path
 
-sys.path.insert(0, str(_Path(__file__).resolve().parent))  # --import-mode=importlib
-from test_history_support import Org, codes
-
-from generator.config import Config
-from generator.control import UNRELEASED
-from generator.history import read_history
-from generator.issues import Severity
-from generator.project import load_project
+from generator.content.project import load_project
+from generator.control.revisions import read_history
+from generator.control.types import UNRELEASED
+from generator.core.config import Config
+from generator.core.issues import Severity
+from tests.support.scripted_org import Org, codes
 
 
 def _history(root: Path, at: str | None = None):

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import DOCUMENT_KINDS
+from generator.content.model import DOCUMENT_KINDS
+from tests.support.paths import RESOURCES
 
 RECORD_TYPES = sorted(
-    p.name.removesuffix(".schema.json")
-    for p in (Path(__file__).parents[2] / "schemas" / "records").iterdir()
+    p.name.removesuffix(".schema.json") for p in (RESOURCES / "schemas" / "records").iterdir()
 )
 
 

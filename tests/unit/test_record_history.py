@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.config import Config
-from generator.history import read_history
-from generator.project import load_project, require_model
+from generator.content.project import load_project, require_model
+from generator.control.revisions import read_history
+from generator.core.config import Config
 
 GUO = ("郭鹏", "guo.peng@yanling-ceramics.example")
 CHEN = ("陈晓宇", "chen.xiaoyu@yanling-ceramics.example")

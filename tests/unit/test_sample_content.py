@@ -8,10 +8,11 @@ from statistics import mean
 
 import pytest
 
-from generator.config import Config
-from generator.model import DOCUMENT_KINDS, Model, Record
-from generator.project import load_project, require_model
-from generator.standard import clause_ids
+from generator.content.model import DOCUMENT_KINDS, Model, Record
+from generator.content.project import load_project, require_model
+from generator.content.standard import clause_ids
+from generator.core.config import Config
+from tests.support.paths import SAMPLE
 
 FUEL_KEYS = {
     "natural_gas",
@@ -27,7 +28,7 @@ FUEL_KEYS = {
 
 @pytest.fixture(scope="module")
 def model() -> Model:
-    root = Path(__file__).resolve().parents[2]
+    root = SAMPLE
     return require_model(load_project(Config.for_root(root)))
 
 

@@ -10,20 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Config
-from generator.model import Model
-from generator.project import load_project, require_model
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
+from generator.content.model import Model
+from generator.content.project import load_project, require_model
+from generator.core.config import Config
+from tests.support.paths import RESOURCES, SAMPLE
 
 
 class CarbonRepo:
     def __init__(self, root: Path) -> None:
         self.root = root
-        shutil.copytree(REPO_ROOT / "schemas", root / "schemas")
+        shutil.copytree(RESOURCES / "schemas", root / "schemas")
         (root / "content").mkdir()
         shutil.copy2(
-            REPO_ROOT / "content" / "organisation.yaml", root / "content" / "organisation.yaml"
+            SAMPLE / "content" / "organisation.yaml", root / "content" / "organisation.yaml"
         )
 
     def write(self, rel: str, text: str) -> Path:

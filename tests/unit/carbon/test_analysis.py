@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from generator.carbon.analysis import Thresholds, assess
-from generator.carbon.report import render_assessment
-from generator.carbon.uncertainty import combine_total, over_limit
+from generator.carbon.calc.analysis import Thresholds, assess
+from generator.carbon.calc.uncertainty import combine_total, over_limit
+from generator.carbon.report.sections import render_assessment
 
 
 def test_uncertainty_propagation_by_hand(carbon_repo) -> None:

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from generator.carbon.calc import compute_inventory
-from generator.issues import Severity
+from generator.carbon.calc.inventory import compute_inventory
+from generator.core.issues import Severity
 
 C2CO2 = Decimal(44) / Decimal(12)
 

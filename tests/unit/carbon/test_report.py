@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.carbon.report import render_assessment
-from generator.config import Config
-from generator.project import load_project, require_model
+from generator.carbon.report.sections import render_assessment
+from generator.content.project import load_project, require_model
+from generator.core.config import Config
 
 HEADINGS = [
     "## A.1 碳评估报告编制说明",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared fakes, any import mode
-from test_docx_support import (
+from generator.control.types import DocumentControl
+from generator.core.config import Config
+from generator.render.word import ooxml as xml
+from generator.render.word.copy import render_controlled_copy, render_word
+from tests.support.fake_history import (
     HEAD,
     R2,
     history_for,
@@ -19,11 +21,6 @@ from test_docx_support import (
     released_control,
     released_history,
 )
-
-from generator.config import Config
-from generator.control import DocumentControl
-from generator.render import _docx_xml as xml
-from generator.render.docx import render_controlled_copy, render_word
 
 WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -3,18 +3,15 @@ formatted Word text (styles, lists, tables), never as raw Markdown."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared fakes, any import mode
-from test_docx_support import load_model, make_root, released_history
-
-from generator.config import Config
-from generator.render.redline import render_redlines
+from generator.core.config import Config
+from generator.render.word.redline import render_redlines
+from tests.support.fake_history import load_model, make_root, released_history
 
 OLD = "---\nid: X\n---\n## 1 目的\n\n保存期限不少于 3 年。\n\n旧的一段。\n"
 NEW = "---\nid: X\n---\n## 1 目的\n\n保存期限不少于 5 年。\n\n## 2 新增\n"

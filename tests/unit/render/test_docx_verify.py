@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from docx import Document
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared fakes, any import mode
-from test_docx_support import (
+from generator.core.config import Config
+from generator.ops.verify import VerifyCode, verify_copy
+from generator.render.word.copy import render_word
+from tests.support.fake_history import (
     R1,
     history_for,
     load_model,
@@ -19,10 +20,6 @@ from test_docx_support import (
     released_history,
     revision,
 )
-
-from generator.config import Config
-from generator.render.docx import render_word
-from generator.verify import VerifyCode, verify_copy
 
 
 @pytest.fixture
@@ -91,7 +88,7 @@ AUTHOR = ("唐雯", "tang.wen@yanling-ceramics.example")
 
 
 def test_cli_against_real_git_history(tmp_path: Path, git_repo, run_cli) -> None:
-    from generator.history import read_history
+    from generator.control.revisions import read_history
 
     root = make_root(tmp_path / "repo")
     repo = git_repo(root)

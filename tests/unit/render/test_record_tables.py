@@ -12,17 +12,17 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from generator.config import Config
-from generator.control import History
-from generator.model import Model
-from generator.project import load_project, require_model
-from generator.render.record_tables import (
+from generator.content.model import Model
+from generator.content.project import load_project, require_model
+from generator.control.types import History
+from generator.core.config import Config
+from generator.render.tables.records import (
     build_record_tables,
     cell_text,
     file_name,
     render_record_tables,
 )
-from generator.render.register_rows import build_registers
+from generator.render.tables.rows import build_registers
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 VISITS_SCHEMA = """{

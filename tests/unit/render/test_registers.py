@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,12 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared fakes, any import mode
-from test_docx_support import REPO_ROOT, load_model, make_root, released_history
-
-from generator.config import Config
-from generator.render.register_rows import build_registers
-from generator.render.registers import render_registers
-from generator.schemas import load_schemas
+from generator.content.schemas import load_schemas
+from generator.core.config import Config
+from generator.render.tables.rows import build_registers
+from generator.render.tables.writer import render_registers
+from tests.support.fake_history import load_model, make_root, released_history
+from tests.support.paths import SAMPLE
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -45,7 +43,7 @@ closed: "2024-11-20"
 def root(tmp_path: Path) -> Path:
     root = make_root(tmp_path / "org")
     for part in ("emission-sources", "calibration"):
-        source = REPO_ROOT / "records" / part
+        source = SAMPLE / "records" / part
         if not source.is_dir():
             pytest.skip(f"sample records/{part} missing")
         shutil.copytree(source, root / "records" / part)

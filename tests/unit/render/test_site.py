@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.config import Config
-from generator.control import (
+from generator.content.model import Model
+from generator.content.project import load_project, require_model
+from generator.control.types import (
     MEANING_APPROVE,
     MEANING_AUTHOR,
     MEANING_REVIEW,
@@ -26,10 +27,9 @@ from generator.control import (
     Revision,
     Signature,
 )
-from generator.issues import Severity
-from generator.model import Model
-from generator.project import load_project, require_model
-from generator.render.site import render_site
+from generator.core.config import Config
+from generator.core.issues import Severity
+from generator.render.site.assemble import render_site
 
 APPROVER = Signature("周建国", "z@example.org", "2025-02-01T09:30:00+08:00", MEANING_APPROVE)
 AUTHOR = Signature("唐雯", "t@example.org", "2025-01-20T10:00:00+08:00", MEANING_AUTHOR, "tang-wen")

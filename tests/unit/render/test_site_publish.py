@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Config
-from generator.project import load_project, require_model
+from generator.content.project import load_project, require_model
+from generator.core.config import Config
 
 APPROVER = ("周建国", "zhou.jianguo@yanling-ceramics.example")
 AUTHOR = ("唐雯", "tang.wen@yanling-ceramics.example")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.config import Config
-from generator.control import DocumentControl, History
-from generator.project import load_project, require_model
-from generator.render.site import render_site
+from generator.content.project import load_project, require_model
+from generator.control.types import DocumentControl, History
+from generator.core.config import Config
+from generator.render.site.assemble import render_site
 
 
 def test_zensical_builds_the_generated_site_source(sample_copy: Path, tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Carbon accounting: pure calculations on the model (no I/O, no text for people)."""

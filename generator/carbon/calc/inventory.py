@@ -1,0 +1,395 @@
+"""Emission inventory of one year: activity data from meter readings, factors, totals, intensity.
+
+Beijing boundary: `fixed` sources are counted; `mobile` and `out_of_city` sources are computed
+and listed under `reported_only` (energy reported, emissions not counted). Biomass CO2 is
+computed and reported separately, outside the total. Planned sources are listed, not computed.
+Full Decimal precision throughout; see the package docstring for the rounding rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from generator.carbon.calc.factors import DEFAULT_FUEL_SET, Parameter, factor_library, overrides_for
+from generator.carbon.calc.resolve import Locate, Path_, Resolved, SourceContext, resolve
+from generator.carbon.calc.rounding import ORIGIN_ZH
+from generator.carbon.calc.uncertainty import combine_total, source_uncertainty
+from generator.content.model import Model, Record
+from generator.core.issues import Issue, Severity
+
+CATEGORIES = ("combustion", "process", "electricity", "heat")
+
+
+def no_lines(_file: str, path: Path_) -> int | None:
+    """Fallback locator: CSV rows sit on line index + 2 (after the header)."""
+    if len(path) >= 2 and path[0] == "rows" and isinstance(path[1], int):
+        return path[1] + 2
+    return None
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    source_id: str
+    name: str
+    category: str
+    fuel: str
+    boundary: str
+    biomass: bool
+    status: str
+    quantity: Decimal  # net consumption in the source's activity unit
+    quantity_unit: str
+    activity_data: Decimal  # AD in `activity_unit` (GJ, MWh or t)
+    activity_unit: str
+    emission_factor: Decimal  # in `factor_unit`, matching `activity_unit`
+    factor_unit: str
+    parameters: tuple[Parameter, ...]
+    emissions_tco2: Decimal
+    monthly: tuple[tuple[str, Decimal, Decimal], ...]  # (month, quantity, tCO2)
+    uncertainty_percent: Decimal
+    uncertainty_assumed: tuple[str, ...]  # inputs whose uncertainty was assumed
+    note: str = ""
+
+    @property
+    def counted(self) -> bool:
+        return self.boundary == "fixed" and not self.biomass
+
+    @property
+    def factor_origin(self) -> str:
+        origins = {p.origin for p in self.parameters if p.name != "purity"}
+        return (
+            "default"
+            if origins == {"default"}
+            else "measured"
+            if "default" not in origins
+            else "mixed"
+        )
+
+    @property
+    def factor_source(self) -> str:
+        parts = []
+        for p in self.parameters:
+            if p.is_default:
+                parts.append(f"{p.name}: 缺省值 {p.value} {p.unit}，{p.source}（{p.tag}）")
+            else:
+                parts.append(
+                    f"{p.name}: {ORIGIN_ZH.get(p.origin, p.origin)} {p.value} {p.unit}，{p.source}"
+                )
+        return "；".join(parts)
+
+
+@dataclass(frozen=True)
+class Output:
+    indicator: str
+    name: str
+    unit: str
+    quantity: Decimal | None
+    monthly: tuple[tuple[str, Decimal], ...] = ()
+
+
+@dataclass(frozen=True)
+class Inventory:
+    year: int
+    record: Record
+    fuel_set: str
+    electricity_factor: str
+    results: tuple[SourceResult, ...]
+    planned: tuple[dict, ...]
+    output: Output
+    months: tuple[str, ...]  # months with any reading, sorted
+    readings: dict[str, dict[str, Decimal]] = field(repr=False)  # source -> month -> quantity
+
+    @property
+    def counted(self) -> tuple[SourceResult, ...]:
+        return tuple(r for r in self.results if r.counted)
+
+    @property
+    def reported_only(self) -> tuple[SourceResult, ...]:
+        return tuple(r for r in self.results if r.boundary != "fixed")
+
+    @property
+    def biomass(self) -> tuple[SourceResult, ...]:
+        return tuple(r for r in self.results if r.boundary == "fixed" and r.biomass)
+
+    @property
+    def total_tco2(self) -> Decimal:
+        return sum((r.emissions_tco2 for r in self.counted), Decimal(0))
+
+    @property
+    def biomass_tco2(self) -> Decimal:
+        return sum((r.emissions_tco2 for r in self.biomass), Decimal(0))
+
+    @property
+    def by_category(self) -> dict[str, Decimal]:
+        totals = {c: Decimal(0) for c in CATEGORIES}
+        for r in self.counted:
+            totals[r.category] += r.emissions_tco2
+        return totals
+
+    @property
+    def by_month(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for r in self.counted:
+            for month, _q, tco2 in r.monthly:
+                totals[month] += tco2
+        return dict(sorted(totals.items()))
+
+    @property
+    def by_month_category(self) -> dict[str, dict[str, Decimal]]:
+        table: dict[str, dict[str, Decimal]] = {}
+        for r in self.counted:
+            for month, _q, tco2 in r.monthly:
+                row = table.setdefault(month, {c: Decimal(0) for c in CATEGORIES})
+                row[r.category] += tco2
+        return dict(sorted(table.items()))
+
+    @property
+    def intensity(self) -> Decimal | None:
+        q = self.output.quantity
+        return None if not q else self.total_tco2 / q
+
+    @property
+    def intensity_unit(self) -> str:
+        return f"tCO2/{self.output.unit}"
+
+    @property
+    def uncertainty_percent(self) -> Decimal | None:
+        return combine_total([(r.uncertainty_percent, r.emissions_tco2) for r in self.counted])
+
+
+def sources_record(model: Model, year: int) -> list[Record]:
+    return [r for r in model.records_of("emission-sources") if int(r.data.get("year", 0)) == year]
+
+
+def inventory_years(model: Model) -> list[int]:
+    return sorted({int(r.data["year"]) for r in model.records_of("emission-sources")})
+
+
+def _options(record: Record, locate: Locate) -> tuple[str, str, list[Issue]]:
+    lib = factor_library()
+    fuel_set = str(record.data.get("factor_set") or DEFAULT_FUEL_SET)
+    elec = str(record.data.get("electricity_factor") or lib.electricity_default)
+    issues = []
+    if fuel_set not in lib.fuel_sets:
+        issues.append(
+            Issue(
+                record.path,
+                locate(record.path, ("factor_set",)),
+                "factor_set",
+                f"未知的因子集 '{fuel_set}' (unknown factor set)",
+                code="CARBON-FACTOR-SET",
+                hint="可选：" + "、".join(sorted(lib.fuel_sets)),
+            )
+        )
+    if elec not in lib.electricity:
+        issues.append(
+            Issue(
+                record.path,
+                locate(record.path, ("electricity_factor",)),
+                "electricity_factor",
+                f"未知的电力排放因子 '{elec}'：须写明系列和年度 (unknown electricity factor: series:year)",
+                code="CARBON-FACTOR-SET",
+                hint="可选：" + "、".join(sorted(lib.electricity)),
+            )
+        )
+    return fuel_set, elec, issues
+
+
+def _readings(
+    model: Model, year: int, sources: dict[str, dict], locate: Locate
+) -> tuple[dict[str, dict[str, Decimal]], list[Issue]]:
+    table: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    issues = []
+    for record in model.records_of("meter-readings"):
+        for index, row in enumerate(record.data.get("rows") or []):
+            month = str(row["month"])
+            if not month.startswith(f"{year}-"):
+                continue
+            sid = str(row["source"])
+            source = sources.get(sid)
+            if source is None:
+                path: Path_ = ("rows", index, "source")
+                issues.append(
+                    Issue(
+                        record.path,
+                        locate(record.path, path),
+                        "/".join(map(str, path)),
+                        f"排放源 {sid} 不在 {year} 年的排放源清单中 (source not in the {year} inventory)",
+                        code="CARBON-SOURCE-UNKNOWN",
+                    )
+                )
+                continue
+            if str(row["unit"]).strip() != str(source["activity_unit"]):
+                path = ("rows", index, "unit")
+                issues.append(
+                    Issue(
+                        record.path,
+                        locate(record.path, path),
+                        "/".join(map(str, path)),
+                        f"{month} 排放源 {sid} 的读数单位 '{row['unit']}' 与排放源清单中的活动水平单位 "
+                        f"'{source['activity_unit']}' 不一致 (unit mismatch between reading and source)",
+                        code="CARBON-UNIT-MISMATCH",
+                        hint="换算为排放源清单规定的单位后再记录，或更正排放源清单。",
+                    )
+                )
+                continue
+            table[sid][month] += Decimal(str(row["quantity"]))
+    return {k: dict(sorted(v.items())) for k, v in table.items()}, issues
+
+
+def _output(model: Model, year: int, locate: Locate) -> tuple[Output, list[Issue]]:
+    spec = model.organisation.output
+    indicator, unit = str(spec["indicator"]), str(spec["unit"])
+    monthly: dict[str, Decimal] = defaultdict(Decimal)
+    issues = []
+    seen = False
+    for record in model.records_of("production"):
+        for index, row in enumerate(record.data.get("rows") or []):
+            month = str(row["month"])
+            if not month.startswith(f"{year}-"):
+                continue
+            if indicator == "output_value":
+                value = row.get("output_value")
+                if value is None:
+                    continue
+            else:
+                value = row["quantity"]
+                if str(row["unit"]).strip() != unit:
+                    path: Path_ = ("rows", index, "unit")
+                    issues.append(
+                        Issue(
+                            record.path,
+                            locate(record.path, path),
+                            "/".join(map(str, path)),
+                            f"{month} 产量单位 '{row['unit']}' 与单位信息中声明的强度分母单位 '{unit}' 不一致 "
+                            "(production unit differs from organisation output unit)",
+                            code="CARBON-UNIT-MISMATCH",
+                        )
+                    )
+                    continue
+            seen = True
+            monthly[month] += Decimal(str(value))
+    total = sum(monthly.values(), Decimal(0)) if seen else None
+    return Output(indicator, str(spec["name"]), unit, total, tuple(sorted(monthly.items()))), issues
+
+
+def _result(
+    source: dict, resolved: Resolved, months: dict[str, Decimal], library_u: Decimal
+) -> SourceResult:
+    quantity = sum(months.values(), Decimal(0))
+    ad = quantity * resolved.ad_per_quantity
+    monthly = tuple((m, q, q * resolved.ad_per_quantity * resolved.ef) for m, q in months.items())
+    u_ad = source.get("activity_uncertainty_percent")
+    u, assumed = source_uncertainty(
+        Decimal(str(u_ad)) if u_ad is not None else None, library_u, resolved.parameters
+    )
+    return SourceResult(
+        source_id=str(source["id"]),
+        name=str(source["name"]),
+        category=str(source["category"]),
+        fuel=str(source["fuel"]),
+        boundary=str(source["boundary"]),
+        biomass=bool(source.get("biomass", False)),
+        status=str(source["status"]),
+        quantity=quantity,
+        quantity_unit=str(source["activity_unit"]),
+        activity_data=ad,
+        activity_unit=resolved.ad_unit,
+        emission_factor=resolved.ef,
+        factor_unit=resolved.ef_unit,
+        parameters=resolved.parameters,
+        emissions_tco2=sum((t for _m, _q, t in monthly), Decimal(0)),
+        monthly=monthly,
+        uncertainty_percent=u,
+        uncertainty_assumed=assumed,
+        note=resolved.note,
+    )
+
+
+def compute_inventory(
+    model: Model, year: int, locate: Locate | None = None
+) -> tuple[Inventory | None, list[Issue]]:
+    """The year's inventory, or None with the issues that prevent it."""
+    locate = locate or no_lines
+    records = sources_record(model, year)
+    if not records:
+        return None, [
+            Issue(
+                "records/emission-sources",
+                None,
+                "year",
+                f"没有 {year} 年的排放源清单 (no emission-sources record for {year})",
+                code="CARBON-NO-INVENTORY",
+            )
+        ]
+    if len(records) > 1:
+        return None, [
+            Issue(
+                r.path,
+                locate(r.path, ("year",)),
+                "year",
+                f"{year} 年有多份排放源清单 (more than one emission-sources record for {year})",
+                code="CARBON-DUPLICATE-INVENTORY",
+            )
+            for r in records[1:]
+        ]
+    return _compute(model, year, records[0], locate)
+
+
+def _compute(
+    model: Model, year: int, record: Record, locate: Locate
+) -> tuple[Inventory | None, list[Issue]]:
+    lib = factor_library()
+    fuel_set, elec, issues = _options(record, locate)
+    if issues:
+        return None, issues
+    overrides = overrides_for(model, year)
+    for first, second in overrides.duplicates():
+        issues.append(
+            Issue(
+                second.file,
+                locate(second.file, second.path),
+                "/".join(map(str, second.path)),
+                f"{year} 年 {second.fuel} {second.source or ''} 的 {second.parameter} 重复给出，"
+                f"另见 {first.file} (duplicate override)",
+                code="CARBON-DUPLICATE-FACTOR",
+            )
+        )
+    entries = list(enumerate(record.data.get("sources") or []))
+    active = {str(s["id"]): s for _i, s in entries if s["status"] != "planned"}
+    readings, found = _readings(model, year, {str(s["id"]): s for _i, s in entries}, locate)
+    issues += found
+    results = []
+    for index, source in entries:
+        sid = str(source["id"])
+        if sid not in active:
+            if sid in readings:
+                issues.append(
+                    Issue(
+                        record.path,
+                        locate(record.path, ("sources", index, "status")),
+                        f"sources/{index}/status",
+                        f"计划中的排放源 {sid} 已有计量数据 (planned source has readings)",
+                        severity=Severity.WARNING,
+                        code="CARBON-PLANNED-HAS-DATA",
+                    )
+                )
+            continue
+        ctx = SourceContext(
+            source, index, record.path, year, fuel_set, elec, lib, overrides, locate
+        )
+        resolved, found = resolve(ctx)
+        issues += found
+        if resolved is not None:
+            results.append(_result(source, resolved, readings.get(sid, {}), lib.assumed_activity_u))
+    output, found = _output(model, year, locate)
+    issues += found
+    if any(i.severity is Severity.ERROR for i in issues):
+        return None, issues
+    months = sorted({m for per in readings.values() for m in per})
+    planned = tuple(s for _i, s in entries if str(s["id"]) not in active)
+    inventory = Inventory(
+        year, record, fuel_set, elec, tuple(results), planned, output, tuple(months), readings
+    )
+    return inventory, issues

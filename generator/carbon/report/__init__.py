@@ -1,0 +1,1 @@
+"""Carbon results for people: Annex A report sections, summaries and charts."""

@@ -1,0 +1,256 @@
+"""Assessment -> JSON-ready dict and a readable Chinese text summary (for `cems carbon`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from generator.carbon.calc.analysis import KIND_ZH, Assessment
+from generator.carbon.calc.inventory import SourceResult
+from generator.carbon.calc.rounding import (
+    BOUNDARY_ZH,
+    CATEGORY_ZH,
+    PARAMETER_ZH,
+    ROUNDING_RULE,
+    activity,
+    factor,
+    intensity,
+    num,
+    percent,
+    tco2,
+)
+from generator.carbon.calc.targets import BASIS_ZH
+from generator.carbon.calc.uncertainty import LIMIT_PERCENT, over_limit
+
+
+def source_json(r: SourceResult) -> dict[str, Any]:
+    return {
+        "source_id": r.source_id,
+        "name": r.name,
+        "category": r.category,
+        "fuel": r.fuel,
+        "boundary": r.boundary,
+        "biomass": r.biomass,
+        "status": r.status,
+        "quantity": num(r.quantity),
+        "quantity_unit": r.quantity_unit,
+        "activity_data": num(r.activity_data),
+        "activity_unit": r.activity_unit,
+        "emission_factor": num(r.emission_factor),
+        "factor_unit": r.factor_unit,
+        "factor_source": r.factor_source,
+        "factor_origin": r.factor_origin,
+        "parameters": [
+            {
+                "name": p.name,
+                "value": num(p.value),
+                "unit": p.unit,
+                "origin": p.origin,
+                "source": p.source,
+                "tag": p.tag,
+                "uncertainty_percent": num(p.uncertainty_percent),
+                "uncertainty_assumed": p.uncertainty_assumed,
+            }
+            for p in r.parameters
+        ],
+        "emissions_tco2": num(r.emissions_tco2),
+        "uncertainty_percent": num(r.uncertainty_percent),
+        "uncertainty_over_limit": over_limit(r.uncertainty_percent),
+        "uncertainty_assumed": list(r.uncertainty_assumed),
+        "monthly": [{"month": m, "quantity": num(q), "tco2": num(t)} for m, q, t in r.monthly],
+        "note": r.note,
+    }
+
+
+def _dec_map(values: dict[str, Decimal]) -> dict[str, Any]:
+    return {k: num(v) for k, v in values.items()}
+
+
+def _baseline_json(a: Assessment) -> dict[str, Any] | None:
+    b = a.baseline
+    if b is None:
+        return None
+    return {
+        "record": b.record_id,
+        "basis": b.basis,
+        "years": list(b.years),
+        "rationale": b.rationale,
+        "total_tco2": num(b.total_tco2),
+        "total_origin": b.total_origin,
+        "intensity": num(b.intensity),
+        "intensity_unit": b.intensity_unit,
+        "intensity_origin": b.intensity_origin,
+        "change_total_percent": num(b.change_total_percent),
+        "change_intensity_percent": num(b.change_intensity_percent),
+        "advanced_values": [
+            {
+                "kind": v.kind,
+                "intensity": num(v.intensity),
+                "intensity_unit": v.unit,
+                "source": v.source,
+                "gap_percent": num(v.gap_percent),
+            }
+            for v in b.advanced
+        ],
+    }
+
+
+def to_json(a: Assessment, organisation: str = "") -> dict[str, Any]:
+    inv = a.inventory
+    u_total = inv.uncertainty_percent
+    return {
+        "year": inv.year,
+        "organisation": organisation,
+        "factor_set": inv.fuel_set,
+        "electricity_factor": inv.electricity_factor,
+        "total_tco2": num(inv.total_tco2),
+        "intensity": num(inv.intensity),
+        "intensity_unit": inv.intensity_unit,
+        "output": {
+            "indicator": inv.output.indicator,
+            "name": inv.output.name,
+            "unit": inv.output.unit,
+            "quantity": num(inv.output.quantity),
+        },
+        "uncertainty_percent": num(u_total),
+        "uncertainty_method": "IPCC 2006 Approach 1",
+        "uncertainty_over_limit": {
+            "limit_percent": num(LIMIT_PERCENT),
+            "total": over_limit(u_total),
+            "sources": [r.source_id for r in inv.results if over_limit(r.uncertainty_percent)],
+        },
+        "sources": [source_json(r) for r in inv.counted],
+        "reported_only": [source_json(r) for r in inv.reported_only],
+        "biomass": [source_json(r) for r in inv.biomass],
+        "biomass_tco2": num(inv.biomass_tco2),
+        "planned": [str(s["id"]) for s in inv.planned],
+        "by_category": _dec_map(inv.by_category),
+        "by_month": _dec_map(inv.by_month),
+        "thresholds": {
+            "mom_percent": num(a.thresholds.mom_percent),
+            "yoy_percent": num(a.thresholds.yoy_percent),
+        },
+        "anomalies": [
+            {
+                "source_id": x.source_id,
+                "month": x.month,
+                "kind": x.kind,
+                "compared_month": x.compared_month,
+                "previous": num(x.previous),
+                "current": num(x.current),
+                "change_percent": num(x.change_percent),
+                "unit": x.unit,
+            }
+            for x in a.anomalies
+        ],
+        "missing_months": [{"source_id": m.source_id, "month": m.month} for m in a.missing_months],
+        "baseline": _baseline_json(a),
+        "objectives": [
+            {
+                "id": o.id,
+                "title": o.title,
+                "kind": o.kind,
+                "metric": o.metric,
+                "unit": o.unit,
+                "target_year": o.target_year,
+                "baseline_value": num(o.baseline_value),
+                "target_value": num(o.target_value),
+                "actual": num(o.actual),
+                "progress_percent": num(o.progress_percent),
+                "achieved": o.achieved,
+                "note": o.note,
+            }
+            for o in a.objectives
+        ],
+        "history": [
+            {"year": h.year, "total_tco2": num(h.total_tco2), "intensity": num(h.intensity)}
+            for h in a.history
+        ],
+        "warnings": [i.to_dict() for i in a.issues],
+        "rounding": ROUNDING_RULE,
+    }
+
+
+def _row(r: SourceResult) -> str:
+    return (
+        f"  {r.source_id:<12} {CATEGORY_ZH[r.category]:<8} {activity(r.activity_data):>14} {r.activity_unit:<4} "
+        f"× {factor(r.emission_factor):>10} {r.factor_unit:<9} = {tco2(r.emissions_tco2):>12} tCO2"
+        f"  ±{percent(r.uncertainty_percent)}  {'实测' if r.factor_origin != 'default' else '缺省'}"
+        f"  {r.name}"
+    )
+
+
+def to_text(a: Assessment, organisation: str = "") -> str:
+    inv = a.inventory
+    lines = [f"{organisation} {inv.year} 年度碳排放核算 (carbon emissions {inv.year})".strip(), ""]
+    lines.append(
+        f"排放总量：{tco2(inv.total_tco2)} tCO2（不确定性 ±{percent(inv.uncertainty_percent)}）"
+    )
+    lines.append(
+        f"{inv.output.name}：{activity(inv.output.quantity)} {inv.output.unit}；"
+        f"碳排放强度：{intensity(inv.intensity)} {inv.intensity_unit}"
+    )
+    lines.append(f"因子集：{inv.fuel_set}；电力排放因子：{inv.electricity_factor}")
+    lines += ["", "计入排放的排放源 (counted):"]
+    lines += [_row(r) for r in inv.counted] or ["  （无）"]
+    lines += ["", "按类别 (by category):"]
+    lines += [f"  {CATEGORY_ZH[c]:<8} {tco2(v):>12} tCO2" for c, v in inv.by_category.items()]
+    lines += ["", "按月 (by month):"]
+    lines += [f"  {m}  {tco2(v):>12} tCO2" for m, v in inv.by_month.items()]
+    if inv.reported_only:
+        lines += ["", "只报告不计入 (reported only: mobile / out of city):"]
+        lines += [_row(r) + f"  [{BOUNDARY_ZH[r.boundary]}]" for r in inv.reported_only]
+    if inv.biomass:
+        lines += ["", f"生物质 CO2 单独报告，不计入总量：{tco2(inv.biomass_tco2)} tCO2"]
+    assumed = sorted(
+        {
+            f"{r.source_id}:{PARAMETER_ZH.get(n, n)}"
+            for r in inv.results
+            for n in r.uncertainty_assumed
+        }
+    )
+    if assumed:
+        lines += ["", f"未给出不确定性、按假定值计（活动水平和参数 5%）：{'、'.join(assumed)}"]
+    flagged = [r.source_id for r in inv.results if over_limit(r.uncertainty_percent)]
+    if flagged or over_limit(inv.uncertainty_percent):
+        lines.append(
+            f"不确定性超过 {LIMIT_PERCENT}%，方法1 不再适用：{'、'.join(flagged) or '总量'}"
+        )
+    lines += [
+        "",
+        f"监测分析 (阈值：环比 {a.thresholds.mom_percent}%，同比 {a.thresholds.yoy_percent}%):",
+    ]
+    for x in a.anomalies:
+        kind = KIND_ZH[x.kind]
+        lines.append(
+            f"  异常 {x.month} {x.source_id} {kind} {percent(x.change_percent)}"
+            f"（{activity(x.previous)} → {activity(x.current)} {x.unit}，对比 {x.compared_month}）"
+        )
+    for m in a.missing_months:
+        lines.append(f"  缺失 {m.month} {m.source_id} 无计量数据")
+    if not a.anomalies and not a.missing_months:
+        lines.append("  无异常，无缺失月份")
+    b = a.baseline
+    if b:
+        lines += [
+            "",
+            f"基准（{BASIS_ZH.get(b.basis, b.basis)}，{'、'.join(map(str, b.years))}）："
+            f"{tco2(b.total_tco2)} tCO2，强度 {intensity(b.intensity)} {b.intensity_unit}；"
+            f"本年变化 {percent(b.change_total_percent)}，强度变化 {percent(b.change_intensity_percent)}",
+        ]
+    for o in a.objectives:
+        state = (
+            ("进行中" if o.note.startswith("目标年度未到") else "—")
+            if o.achieved is None
+            else ("已达成" if o.achieved else "未达成")
+        )
+        lines.append(
+            f"  目标 {o.id} {o.title}：实际 {fixed_any(o.actual)} / 目标 {fixed_any(o.target_value)} {o.unit}，"
+            f"进度 {percent(o.progress_percent)}，{state}"
+        )
+    lines += ["", ROUNDING_RULE]
+    return "\n".join(lines)
+
+
+def fixed_any(value: Decimal | None) -> str:
+    return intensity(value)

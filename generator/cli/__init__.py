@@ -1,0 +1,1 @@
+"""The command line: one module per verb (parse, call the library, report, exit code)."""

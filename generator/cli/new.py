@@ -1,0 +1,39 @@
+"""`cems new KIND`: scaffold a valid new document or record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli.options import config_for, root_option
+from generator.ops.new import document_kinds, new_document, new_record, today_iso
+
+
+@click.command("new")
+@root_option
+@click.argument("kind")
+@click.option("--title", help="文件名称（新建文件时必填） (document title).")
+@click.option("--author", help="编制人 id (author person id).")
+@click.option("--id", "record_id", help="记录编号 (record id).")
+@click.option("--date", "when", help="记录日期 YYYY-MM-DD，默认今天 (record date).")
+def command(
+    root: Path,
+    kind: str,
+    title: str | None,
+    author: str | None,
+    record_id: str | None,
+    when: str | None,
+) -> None:
+    """新建文件或记录：KIND 为文件类别（manual、procedure、rule、instruction、form）或记录类型。
+
+    Scaffold a new document (KIND = a document kind) or record (KIND = a record type folder).
+    """
+    config = config_for(root)
+    if kind in document_kinds():
+        if not title:
+            raise click.UsageError("新建文件需要 --title (a document needs --title)")
+        path = new_document(config, kind, title, author, when or today_iso())
+    else:
+        path = new_record(config, kind, record_id, when or today_iso())
+    click.echo(f"已创建 (created): {config.rel(path)}")

@@ -1,0 +1,46 @@
+"""`cems verify FILE.docx`: is a controlled copy in force, superseded, withdrawn or altered?"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from generator.cli.options import config_for, format_option, root_option
+
+HELP = """核对受控副本是否现行有效 (check a controlled copy against the git history).
+
+\b
+退出码 (exit codes):
+  0  现行有效 (in force)
+  4  已被新版本替代 (superseded; the output names the revision in force)
+  5  已作废 (withdrawn)
+  6  已被修改或无法识别 (body text altered, or not a cems copy / unknown revision)
+  1  内容库校验失败 (the content repository is invalid)
+"""
+
+
+@click.command("verify", help=HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@root_option
+@format_option
+def command(file: Path, root: Path, fmt: str) -> None:
+    from generator.content.project import load_project, require_model
+    from generator.control.revisions import read_history
+    from generator.core.issues import has_errors
+    from generator.core.output import issues_to_text
+    from generator.ops.verify import verify_copy
+
+    config = config_for(root)
+    model = require_model(load_project(config))
+    history, issues = read_history(config, model)
+    if has_errors(issues):
+        click.echo(issues_to_text(issues), err=True)
+    verdict = verify_copy(file, history)
+    if fmt == "json":
+        click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        revision = verdict.revision or "—"
+        click.echo(f"{verdict.file}: {verdict.document_id or '—'} {revision}: {verdict.message}")
+    raise click.exceptions.Exit(int(verdict.exit_code))

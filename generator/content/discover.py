@@ -1,0 +1,98 @@
+"""Discover stage: find the organisation, documents and records of a content repository."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.content.load import (
+    SourceFile,
+    iter_files,
+    load_csv_file,
+    load_markdown_file,
+    load_yaml_file,
+)
+from generator.content.schemas import SchemaSet
+from generator.core.config import Config
+from generator.core.issues import Issue
+
+
+@dataclass
+class Sources:
+    organisation: SourceFile | None
+    documents: list[SourceFile] = field(default_factory=list)
+    records: dict[str, list[SourceFile]] = field(default_factory=dict)  # record type -> files
+    issues: list[Issue] = field(default_factory=list)
+
+    def all_files(self) -> list[SourceFile]:
+        files = [self.organisation] if self.organisation else []
+        files += self.documents
+        for group in self.records.values():
+            files += group
+        return files
+
+
+def discover(config: Config, schemas: SchemaSet) -> Sources:
+    """Read every content file; parse problems become issues on the file, never exceptions."""
+    org_file = config.organisation_file
+    organisation = load_yaml_file(org_file, config.rel(org_file)) if org_file.is_file() else None
+    sources = Sources(organisation=organisation)
+    if organisation is None:
+        sources.issues.append(
+            Issue(
+                "content/organisation.yaml",
+                None,
+                "",
+                "缺少单位信息文件 (organisation file missing)",
+                code="FILE-MISSING",
+            )
+        )
+    for path in iter_files(config.documents_dir, (".md",)):
+        sources.documents.append(load_markdown_file(path, config.rel(path)))
+    for path in iter_files(config.records_dir, (".yaml", ".yml", ".csv")):
+        rel = config.rel(path)
+        parts = path.relative_to(config.records_dir).parts
+        record_type = parts[0] if len(parts) > 1 else ""
+        schema = schemas.record_schema(record_type)
+        if schema is None:
+            sources.issues.append(
+                Issue(
+                    rel,
+                    None,
+                    "",
+                    f"未知的记录类型 '{record_type}'：schemas/records/ 中没有对应的 schema "
+                    "(unknown record type: records/<type>/ must match a schema)",
+                    code="RECORD-TYPE-UNKNOWN",
+                    hint="可用类型：" + "、".join(schemas.record_types()),
+                )
+            )
+            continue
+        if path.suffix.lower() == ".csv":
+            if schema.get("x-format") != "csv":
+                sources.issues.append(
+                    Issue(
+                        rel,
+                        None,
+                        "",
+                        f"记录类型 '{record_type}' 不接受 CSV 文件 "
+                        "(this record type is YAML, not CSV)",
+                        code="RECORD-FORMAT",
+                    )
+                )
+                continue
+            row_schema = schema["properties"]["rows"]["items"]
+            source = load_csv_file(path, rel, row_schema)
+        else:
+            if schema.get("x-format") == "csv":
+                sources.issues.append(
+                    Issue(
+                        rel,
+                        None,
+                        "",
+                        f"记录类型 '{record_type}' 必须是 CSV 文件 (this record type is CSV)",
+                        code="RECORD-FORMAT",
+                    )
+                )
+                continue
+            source = load_yaml_file(path, rel)
+        sources.records.setdefault(record_type, []).append(source)
+    return sources

@@ -1,0 +1,273 @@
+"""Load stage: read YAML, Markdown-with-front-matter and CSV files into `SourceFile`s.
+
+YAML is read strictly and line-aware: we compose PyYAML nodes ourselves so that
+duplicate keys, anchors/aliases and YAML 1.1 surprises (`no` -> False, `0755` -> 493)
+never reach the model, and every value keeps the line it came from.
+A file that cannot be parsed becomes an Issue; the run goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.core.issues import Issue
+
+try:  # the C composer is ~6x faster; marks and node identity are the same
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+Path_ = tuple[str | int, ...]
+
+FRONT_MATTER = "---"
+
+# YAML 1.2 core schema for plain scalars; anything else stays a string.
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+
+
+@dataclass
+class SourceFile:
+    """One file of the content repository as the later stages see it."""
+
+    rel: str  # path relative to the root, forward slashes
+    kind: str  # "yaml" | "markdown" | "csv"
+    data: Any = None
+    positions: dict[Path_, int] = field(default_factory=dict)
+    body: str = ""  # Markdown body after the front matter
+    body_line: int = 1
+    text: str = ""
+    issues: list[Issue] = field(default_factory=list)
+
+    def line_of(self, path: Path_) -> int | None:
+        """Line of the value at `path`, or of its nearest ancestor."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), 1)
+
+
+class YamlProblem(Exception):
+    def __init__(self, message: str, line: int | None, field: str = "") -> None:
+        super().__init__(message)
+        self.message, self.line, self.field = message, line, field
+
+
+def _plain_scalar(value: str) -> Any:
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value) and any(c.isdigit() for c in value):
+        return float(value)
+    return value
+
+
+def _pointer(path: Path_) -> str:
+    return "/".join(str(p) for p in path)
+
+
+def _construct(
+    node: yaml.Node, path: Path_, positions: dict[Path_, int], seen: set[int], offset: int
+) -> Any:
+    if id(node) in seen:
+        raise YamlProblem(
+            "不允许使用 YAML 锚点和别名 (anchors/aliases are not allowed)",
+            positions.get(path, node.start_mark.line + 1 + offset),
+            _pointer(path),
+        )
+    seen.add(id(node))
+    positions.setdefault(path, node.start_mark.line + 1 + offset)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                raise YamlProblem(
+                    "键必须是普通文本，不支持合并键 (keys must be plain text; merge keys not allowed)",
+                    key_node.start_mark.line + 1 + offset,
+                    _pointer(path),
+                )
+            key = str(key_node.value)
+            key_path = (*path, key)
+            if key in result:
+                raise YamlProblem(
+                    f"重复的键 '{key}' (duplicate key)",
+                    key_node.start_mark.line + 1 + offset,
+                    _pointer(key_path),
+                )
+            positions[key_path] = key_node.start_mark.line + 1 + offset
+            result[key] = _construct(value_node, key_path, positions, seen, offset)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(item, (*path, i), positions, seen, offset)
+            for i, item in enumerate(node.value)
+        ]
+    # a plain scalar (no quotes, no block style): YAML 1.2 core types only
+    if isinstance(node, yaml.ScalarNode) and not node.style:
+        return _plain_scalar(node.value)
+    return node.value
+
+
+def parse_yaml(text: str, offset: int = 0) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML text strictly; return (data, positions). Raises YamlProblem."""
+    positions: dict[Path_, int] = {}
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else None
+        problem = exc.problem or str(exc)
+        raise YamlProblem(f"YAML 语法错误：{problem} (YAML syntax error)", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML 语法错误 (YAML syntax error): {exc}", None) from None
+    if node is None:
+        return None, {(): 1 + offset}
+    return _construct(node, (), positions, set(), offset), positions
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split `---` front matter from a Markdown text: (yaml or None, body, body's first line)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FRONT_MATTER:
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FRONT_MATTER:
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    return None, text, 1
+
+
+def read_text(path: Path) -> str:
+    """Read UTF-8 (a BOM written by Windows editors is dropped)."""
+    return path.read_text(encoding="utf-8-sig")
+
+
+def _problem_issue(rel: str, problem: YamlProblem) -> Issue:
+    return Issue(rel, problem.line, problem.field, problem.message, code="YAML-PARSE")
+
+
+def load_yaml_file(path: Path, rel: str) -> SourceFile:
+    source = SourceFile(rel=rel, kind="yaml")
+    try:
+        source.text = read_text(path)
+        source.data, source.positions = parse_yaml(source.text)
+    except UnicodeDecodeError:
+        source.issues.append(
+            Issue(rel, None, "", "文件不是 UTF-8 编码 (file is not UTF-8)", code="FILE-ENCODING")
+        )
+    except YamlProblem as problem:
+        source.issues.append(_problem_issue(rel, problem))
+    return source
+
+
+def load_markdown_file(path: Path, rel: str) -> SourceFile:
+    source = SourceFile(rel=rel, kind="markdown")
+    try:
+        source.text = read_text(path)
+    except UnicodeDecodeError:
+        source.issues.append(
+            Issue(rel, None, "", "文件不是 UTF-8 编码 (file is not UTF-8)", code="FILE-ENCODING")
+        )
+        return source
+    front, source.body, source.body_line = split_front_matter(source.text)
+    if front is None:
+        source.issues.append(
+            Issue(
+                rel,
+                1,
+                "",
+                "缺少以 --- 开始和结束的文件头 (missing --- front matter)",
+                code="FRONT-MATTER-MISSING",
+                hint="文件第一行写 ---，随后写 YAML 字段，再以 --- 结束。",
+            )
+        )
+        return source
+    try:
+        source.data, source.positions = parse_yaml(front, offset=1)
+    except YamlProblem as problem:
+        source.issues.append(_problem_issue(rel, problem))
+    return source
+
+
+def _coerce(value: str, types: Any) -> Any:
+    """Turn a CSV cell into the JSON type its schema expects; leave it as text if it is not."""
+    if value == "":
+        return None
+    kinds = types if isinstance(types, list) else [types]
+    for kind in kinds:
+        if kind == "integer" and _INT.match(value):
+            return int(value)
+        if kind == "number" and (_INT.match(value) or _FLOAT.match(value)):
+            return float(value) if not _INT.match(value) else int(value)
+        if kind == "boolean" and value in _BOOL:
+            return _BOOL[value]
+    return value
+
+
+def load_csv_file(path: Path, rel: str, row_schema: dict[str, Any] | None) -> SourceFile:
+    """Read a CSV as {"rows": [...]}; each row typed by its schema's property types."""
+    source = SourceFile(rel=rel, kind="csv")
+    try:
+        source.text = read_text(path)
+    except UnicodeDecodeError:
+        source.issues.append(
+            Issue(rel, None, "", "文件不是 UTF-8 编码 (file is not UTF-8)", code="FILE-ENCODING")
+        )
+        return source
+    props = (row_schema or {}).get("properties", {})
+    reader = csv.reader(io.StringIO(source.text, newline=""))
+    rows: list[dict[str, Any]] = []
+    header = next(reader, None)
+    source.positions[()] = 1
+    if header is None:
+        source.data = {"rows": rows}
+        return source
+    header = [h.strip() for h in header]
+    for index, cells in enumerate(reader):
+        line = reader.line_num
+        row: dict[str, Any] = {}
+        for name, cell in zip(header, cells, strict=False):
+            value = _coerce(cell.strip(), props.get(name, {}).get("type", "string"))
+            if value is not None:
+                row[name] = value
+            source.positions[("rows", index, name)] = line
+        if len(cells) != len(header):
+            source.issues.append(
+                Issue(
+                    rel,
+                    line,
+                    f"rows/{index}",
+                    f"这一行有 {len(cells)} 列，表头有 {len(header)} 列 (column count mismatch)",
+                    code="CSV-COLUMNS",
+                )
+            )
+        source.positions[("rows", index)] = line
+        rows.append(row)
+    source.data = {"rows": rows}
+    return source
+
+
+def iter_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """Files below `folder` with one of `suffixes`, in a stable order."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in suffixes and not path.name.startswith("."):
+            yield path

@@ -1,0 +1,39 @@
+"""The load -> validate -> model pipeline as one call, for the CLI and for library users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.content.discover import Sources, discover
+from generator.content.model import Model, build_model
+from generator.content.schemas import SchemaSet, load_schemas
+from generator.content.validate import validate_sources
+from generator.core.config import Config
+from generator.core.issues import CemsError, Issue, has_errors, sort_issues
+
+
+@dataclass
+class Project:
+    config: Config
+    schemas: SchemaSet
+    sources: Sources
+    issues: list[Issue]
+    model: Model | None  # None when the content has errors
+
+
+def load_project(config: Config) -> Project:
+    """Read and validate everything; build the model only from valid content."""
+    if not config.root.is_dir():
+        raise CemsError(f"目录不存在 (no such folder): {config.root}")
+    schemas = load_schemas(config.schemas_dir, config.root)
+    sources = discover(config, schemas)
+    issues = sort_issues(validate_sources(sources, schemas))
+    model = None if has_errors(issues) else build_model(sources, schemas)
+    return Project(config, schemas, sources, issues, model)
+
+
+def require_model(project: Project) -> Model:
+    """The model, or a CemsError carrying the validation issues."""
+    if project.model is None:
+        raise CemsError("内容校验未通过 (content is invalid)", project.issues)
+    return project.model

@@ -1,0 +1,345 @@
+"""Validate stage: JSON Schema for every file, then cross-file rules.
+
+References are declared in the schemas themselves (`"x-ref": "person"` and so on), so a new
+reference field needs no code: the extended validator checks it against the ID index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+
+from generator.content.discover import Sources
+from generator.content.load import SourceFile
+from generator.content.schemas import SchemaSet
+from generator.content.standard import clause_ids
+from generator.core.issues import Issue, Severity
+
+REF_KINDS_ZH = {
+    "person": "人员",
+    "department": "部门",
+    "document": "文件",
+    "record": "记录",
+    "clause": "标准条款",
+    "source": "排放源",
+}
+_ID_IN_FILE_NAME = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)-")
+TYPE_ZH = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "array": "列表",
+    "object": "键值对象",
+    "null": "空值",
+}
+
+
+@dataclass
+class IdIndex:
+    """Every identifier that references may point at, with where it was defined."""
+
+    ids: dict[str, dict[str, tuple[str, int | None]]] = field(default_factory=dict)
+
+    def add(self, kind: str, value: Any, file: str, line: int | None) -> Issue | None:
+        if not isinstance(value, str) or not value:
+            return None
+        known = self.ids.setdefault(kind, {})
+        if value in known:
+            first_file, first_line = known[value]
+            where = first_file + (f":{first_line}" if first_line else "")
+            return Issue(
+                file,
+                line,
+                "id",
+                f"{REF_KINDS_ZH.get(kind, kind)}编号 '{value}' 重复，已在 {where} 定义 "
+                f"(duplicate {kind} id)",
+                code="XREF-DUPLICATE-ID",
+            )
+        known[value] = (file, line)
+        return None
+
+    def has(self, kind: str, value: str) -> bool:
+        return value in self.ids.get(kind, {})
+
+
+def _line(source: SourceFile, *path: str | int) -> int | None:
+    return source.line_of(path)
+
+
+def build_index(sources: Sources) -> tuple[IdIndex, list[Issue]]:
+    index, issues = IdIndex(), []
+    for clause in clause_ids():
+        index.add("clause", clause, "standard", None)
+
+    def add(kind: str, value: Any, source: SourceFile, *path: str | int) -> None:
+        issue = index.add(kind, value, source.rel, _line(source, *path))
+        if issue:
+            issues.append(
+                Issue(
+                    issue.file, issue.line, "/".join(map(str, path)), issue.message, code=issue.code
+                )
+            )
+
+    org = sources.organisation
+    if org and isinstance(org.data, dict):
+        for key, kind in (("people", "person"), ("departments", "department")):
+            for i, item in enumerate(org.data.get(key) or []):
+                if isinstance(item, dict):
+                    add(kind, item.get("id"), org, key, i, "id")
+    for doc in sources.documents:
+        if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+            add("document", doc.data.get("id"), doc, "id")
+        elif match := _ID_IN_FILE_NAME.match(doc.rel.rsplit("/", 1)[-1]):
+            # its front matter is broken (reported on its own): references to the id in its
+            # file name are not errors too, so one mistake gives one message
+            add("document", match.group(1), doc, "id")
+    for files in sources.records.values():
+        for rec in files:
+            if isinstance(rec.data, dict):
+                add("record", rec.data.get("id"), rec, "id")
+    for rec in sources.records.get("emission-sources", []):
+        if isinstance(rec.data, dict):
+            for i, item in enumerate(rec.data.get("sources") or []):
+                if isinstance(item, dict) and item.get("id") not in index.ids.get("source", {}):
+                    add("source", item.get("id"), rec, "sources", i, "id")
+    return index, issues
+
+
+def _make_validator_class(index: IdIndex) -> Any:
+    def x_ref(
+        validator: Any, kind: str, instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
+        if isinstance(instance, str) and not index.has(kind, instance):
+            yield ValidationError(
+                f"unknown {kind} '{instance}'",
+                validator="x-ref",
+                validator_value=kind,
+                instance=instance,
+                schema=schema,
+            )
+
+    return validators.extend(Draft202012Validator, {"x-ref": x_ref})
+
+
+def _title(error: ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    return str(schema.get("title", ""))
+
+
+def _describe(error: ValidationError) -> tuple[str, list[str | int], str]:
+    """Plain-words message, the field path it is about, and a hint."""
+    path = list(error.absolute_path)
+    kind, value, inst = error.validator, error.validator_value, error.instance
+    title = _title(error)
+    label = f"「{title}」" if title else ""
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in str(error.message) else ""
+        props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        sub = props.get(missing, {})
+        sub_title = sub.get("title", "") if isinstance(sub, dict) else ""
+        name = f"{missing}（{sub_title}）" if sub_title else missing
+        return f"缺少必填字段 {name} (missing required field '{missing}')", [*path, missing], ""
+    if kind == "type":
+        expected: list[str] = value if isinstance(value, list) else [value]
+        zh = "或".join(TYPE_ZH.get(t, t) for t in expected)
+        return (
+            f"{label}应为{zh}，实际是 {inst!r} (expected {'/'.join(expected)})",
+            path,
+            '数字形式的编号、版本请加引号，如 "1.10"。' if "string" in expected else "",
+        )
+    if kind == "enum":
+        return (
+            f"{label}的取值 {inst!r} 不在允许范围内，可选：{'、'.join(map(str, value))} "
+            f"(value not allowed)",
+            path,
+            str(error.schema.get("description", "")),
+        )
+    if kind == "const":
+        return f"{label}应为 {value!r} (must be {value!r})", path, ""
+    if kind == "pattern":
+        return (
+            f"{label}格式不正确：{inst!r} (does not match pattern {value})",
+            path,
+            str(error.schema.get("description", "")),
+        )
+    if kind == "format":
+        return (
+            f"{label}不是有效的{value}：{inst!r} (not a valid {value})",
+            path,
+            "日期格式为 YYYY-MM-DD，且须是真实日期。",
+        )
+    if kind == "additionalProperties":
+        extras = (
+            sorted(set(inst) - set(error.schema.get("properties", {})))
+            if isinstance(inst, dict)
+            else []
+        )
+        extra = extras[0] if extras else ""
+        allowed = "、".join(error.schema.get("properties", {}))
+        return (
+            f"不认识的字段 '{extra}' (unknown field)",
+            [*path, extra],
+            f"允许的字段：{allowed}。检查拼写。",
+        )
+    if kind == "minItems":
+        return f"{label}至少需要 {value} 项 (needs at least {value} item(s))", path, ""
+    if kind == "maxItems":
+        return f"{label}最多 {value} 项 (at most {value} item(s))", path, ""
+    if kind == "minLength":
+        return f"{label}不能为空 (must not be empty)", path, ""
+    if kind == "uniqueItems":
+        return f"{label}中有重复项 (items must be unique)", path, ""
+    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        op = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[
+            kind
+        ]
+        return f"{label}应 {op} {value}，实际是 {inst!r} (out of range)", path, ""
+    if kind == "x-ref":
+        zh = REF_KINDS_ZH.get(str(value), str(value))
+        return (
+            f"引用的{zh} '{inst}' 不存在 (unknown {value} reference)",
+            path,
+            "检查拼写，或先在相应文件中定义它。",
+        )
+    return f"{label}{error.message}", path, ""
+
+
+def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
+    """anyOf/oneOf/if-then wrap the useful error: report the innermost ones instead."""
+    for error in errors:
+        if error.context:
+            yield from _leaf_errors(iter(error.context))
+        else:
+            yield error
+
+
+def validate_file(
+    source: SourceFile, schema: dict[str, Any], validator_class: Any, schemas: SchemaSet
+) -> list[Issue]:
+    if source.issues:
+        return list(source.issues)
+    validator = validator_class(
+        schemas.inlined(schema),
+        registry=schemas.registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    issues = []
+    for error in _leaf_errors(validator.iter_errors(source.data)):
+        message, path, hint = _describe(error)
+        line = source.line_of(tuple(path))
+        issues.append(
+            Issue(
+                source.rel,
+                line,
+                "/".join(str(p) for p in path),
+                message,
+                code=f"SCHEMA-{str(error.validator).upper()}",
+                hint=hint,
+            )
+        )
+    return issues
+
+
+def _document_rules(sources: Sources, org: dict[str, Any]) -> Iterator[Issue]:
+    roster = set(org.get("approvers") or [])
+    for doc in sources.documents:
+        data = doc.data if isinstance(doc.data, dict) else None
+        if not data:
+            continue
+        if (
+            data.get("status") == "effective"
+            and data.get("approver")
+            and data.get("approver") == data.get("author")
+        ):
+            yield Issue(
+                doc.rel,
+                doc.line_of(("approver",)),
+                "approver",
+                "有效文件的批准人不能是编制人本人 (approver must differ from author)",
+                code="RULE-APPROVER-IS-AUTHOR",
+            )
+        approver = data.get("approver")
+        if roster and isinstance(approver, str) and approver not in roster:
+            yield Issue(
+                doc.rel,
+                doc.line_of(("approver",)),
+                "approver",
+                f"'{approver}' 不在单位的批准人名单中 (approver not on the approver roster)",
+                code="RULE-APPROVER-NOT-ON-ROSTER",
+                hint="在 content/organisation.yaml 的 approvers 中加入此人，或换一位批准人。",
+            )
+        if not doc.body.strip():
+            yield Issue(
+                doc.rel,
+                doc.body_line,
+                "",
+                "文件正文为空 (document body is empty)",
+                code="RULE-EMPTY-BODY",
+            )
+
+
+def _exclusion_rules(sources: Sources, org: dict[str, Any]) -> Iterator[Issue]:
+    """An excluded clause (with its reason) that a document still claims to implement is a contradiction."""
+    excluded = {e.get("clause") for e in org.get("exclusions") or [] if isinstance(e, dict)}
+    for doc in sources.documents:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        for i, clause in enumerate(data.get("clauses") or []):
+            if clause in excluded:
+                yield Issue(
+                    doc.rel,
+                    doc.line_of(("clauses", i)),
+                    f"clauses/{i}",
+                    f"条款 {clause} 已在 organisation.yaml 中删减，本文件却声明实施它 "
+                    "(clause is excluded from the scope)",
+                    severity=Severity.WARNING,
+                    code="RULE-EXCLUDED-CLAUSE",
+                    hint="删除这条引用，或取消该条款的删减。",
+                )
+
+
+def _record_type_rules(sources: Sources, schemas: SchemaSet) -> Iterator[Issue]:
+    types = set(schemas.record_types())
+    for doc in sources.documents:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        record_type = data.get("record_type")
+        if isinstance(record_type, str) and record_type not in types:
+            yield Issue(
+                doc.rel,
+                doc.line_of(("record_type",)),
+                "record_type",
+                f"记录类型 '{record_type}' 不存在 (unknown record type)",
+                code="XREF-UNKNOWN-RECORD-TYPE",
+                hint="可用类型：" + "、".join(sorted(types)),
+            )
+
+
+def validate_sources(sources: Sources, schemas: SchemaSet) -> list[Issue]:
+    """All issues of a content repository, in no particular order."""
+    issues = list(sources.issues)
+    index, index_issues = build_index(sources)
+    issues += index_issues
+    validator_class = _make_validator_class(index)
+    if sources.organisation:
+        issues += validate_file(
+            sources.organisation, schemas.organisation, validator_class, schemas
+        )
+    for doc in sources.documents:
+        issues += validate_file(doc, schemas.document, validator_class, schemas)
+    for record_type, files in sources.records.items():
+        schema = schemas.records[record_type]
+        for rec in files:
+            issues += validate_file(rec, schema, validator_class, schemas)
+    org = (
+        sources.organisation.data
+        if sources.organisation and isinstance(sources.organisation.data, dict)
+        else {}
+    )
+    issues += list(_document_rules(sources, org))
+    issues += list(_record_type_rules(sources, schemas))
+    issues += list(_exclusion_rules(sources, org))
+    return issues

@@ -1,0 +1,40 @@
+"""Record origins from git: a record is written once and dated; its author and date come from
+the commit that added it, and later corrections are counted, never hidden.
+
+Uses the log `history.py` already read (one pass), walking it oldest first and following renames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from generator.control.types import RecordOrigin, Signature
+from generator.git.client import Ident, LogEntry
+
+RECORDS_FOLDER = "records/"
+
+
+def record_origins(
+    log: Sequence[LogEntry], prefix: str, recorded_by: Callable[[Ident], Signature]
+) -> dict[str, RecordOrigin]:
+    """Record path (content-root relative) -> its origin, for records that exist at the end of `log`."""
+    under = prefix + RECORDS_FOLDER
+    origins: dict[str, RecordOrigin] = {}
+    for entry in reversed(log):  # git log lists newest first
+        for change in entry.files:
+            if not change.path.startswith(under) and not change.old_path.startswith(under):
+                continue
+            path, old = change.path.removeprefix(prefix), change.old_path.removeprefix(prefix)
+            if change.status == "D":
+                origins.pop(path, None)
+            elif change.status == "R" and old in origins:  # moved: the record keeps its origin
+                origins[path] = replace(origins.pop(old), path=path)
+            elif change.status in "ARC" or path not in origins:  # a new record (or a copy)
+                origins[path] = RecordOrigin(path, recorded_by(entry.author), entry.commit)
+            else:  # a later correction
+                origin = origins[path]
+                origins[path] = replace(
+                    origin, later_changes=origin.later_changes + 1, last_changed=entry.author.when
+                )
+    return dict(sorted(origins.items()))

@@ -1,0 +1,83 @@
+"""Released texts: what a document said in a given revision, read back from git.
+
+Controlled copies of a document that has unreleased edits must show the revision in force,
+not the draft; redlines compare two released texts. Both read the file as it was in the
+release commit (`git show <commit>:<path>`), so nothing is kept twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from generator.content.load import YamlProblem, parse_yaml, split_front_matter
+from generator.content.model import Document, Model, document_from_front_matter
+from generator.control.types import History
+from generator.core.config import Config
+from generator.git.client import Git
+
+TextAt = Callable[[str, str], "str | None"]
+
+
+def text_reader(config: Config, history: History) -> TextAt:
+    """`text_at(document_id, revision_label)`: the Markdown file of that released revision."""
+    git = Git(config.root)
+    prefix = git.prefix() if git.toplevel() is not None else ""
+
+    def text_at(document_id: str, label: str) -> str | None:
+        revision = next(
+            (r for r in history.control(document_id).revisions if r.label == label), None
+        )
+        if revision is None:
+            return None
+        shown = git.run_bytes(
+            "show", f"{revision.release.commit}:{prefix}{revision.path}", check=False
+        )
+        return shown.stdout.decode("utf-8-sig") if shown.returncode == 0 else None
+
+    return text_at
+
+
+def _released_document(path: str, text: str) -> Document | None:
+    front, body, _line = split_front_matter(text)
+    try:
+        data = parse_yaml(front)[0] if front is not None else None
+    except YamlProblem:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return document_from_front_matter(path, data, body)
+    except (KeyError, TypeError, ValueError):  # released before a schema change: keep current
+        return None
+
+
+def in_force_view(model: Model, history: History, text_at: TextAt) -> tuple[Model, History]:
+    """The model and history as a controlled copy must show them: drafts replaced by the
+    revision in force (its text, and its control marked not draft)."""
+    documents, controls = [], dict(history.documents)
+    for document in model.documents:
+        control = history.control(document.id)
+        revision = control.in_force
+        if control.draft and revision is not None and not control.is_withdrawn:
+            text = text_at(document.id, revision.label)
+            released = _released_document(revision.path, text) if text else None
+            if released is not None:
+                documents.append(released)
+                controls[document.id] = dataclasses.replace(control, draft=False, draft_changes=())
+                continue
+        documents.append(document)
+    return (
+        dataclasses.replace(model, documents=tuple(documents)),
+        dataclasses.replace(history, documents=controls),
+    )
+
+
+def drafts_view(model: Model, history: History) -> Model:
+    """Only the documents whose working text differs from a revision in force (draft previews)."""
+    drafts = tuple(
+        d
+        for d in model.documents
+        if history.control(d.id).draft and history.control(d.id).in_force is not None
+    )
+    return dataclasses.replace(model, documents=drafts)

@@ -1,0 +1,1 @@
+"""What every stage shares: issues and exit codes, the configuration, package resources, output."""

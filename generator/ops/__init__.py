@@ -1,0 +1,1 @@
+"""The verbs' library side: build, release, check, verify, new, demo, publish."""

@@ -1,0 +1,170 @@
+"""Build stage: the whole pipeline — load, validate, history, Word copies, registers, site, manifest.
+
+Reads top to bottom like the pipeline. Output is staged in a sibling folder and swapped in
+only when everything succeeded, so a failed build never leaves half-written output behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.content.project import load_project, require_model
+from generator.control.revisions import read_history
+from generator.control.texts import drafts_view, in_force_view, text_reader
+from generator.control.types import History
+from generator.core.config import Config
+from generator.core.issues import CemsError, Issue, Severity, has_errors
+from generator.manifest import GeneratedFile, write_manifest
+from generator.render.site.assemble import render_site
+from generator.render.tables.records import render_record_tables
+from generator.render.tables.writer import render_registers
+from generator.render.word.copy import render_word
+from generator.render.word.redline import render_redlines
+from generator.render.word.report import render_assessment_reports
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    history: History
+    files: list[GeneratedFile] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def site_index(self) -> Path:
+        return self.out_dir / "site" / "index.html"
+
+    @property
+    def word_dir(self) -> Path:
+        return self.out_dir / "word"
+
+
+def _noop(_message: str) -> None:
+    return None
+
+
+def _stage(out_dir: Path) -> Path:
+    """A working copy of the previous build (keeps the Word cache), next to the real one."""
+    staging = out_dir.with_name(out_dir.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    if out_dir.is_dir():
+        shutil.copytree(out_dir, staging, ignore=shutil.ignore_patterns("site", "site-src"))
+    else:
+        staging.mkdir(parents=True)
+    return staging
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    old = out_dir.with_name(out_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
+    """Site links: document id -> its controlled copy, "xlsx:<name>" -> a register workbook,
+    "draft:<id>" -> the draft preview of a document with unreleased edits."""
+    links: dict[str, str] = {}
+    for generated in files:
+        folder, name = generated.path.rsplit("/", 1)
+        if folder == "word" and generated.document_id:
+            links[generated.document_id] = f"downloads/{generated.path}"
+        elif folder == "word/drafts" and generated.document_id:
+            links[f"draft:{generated.document_id}"] = f"downloads/{generated.path}"
+        elif folder == "word/reports":
+            links[generated.document_id] = f"downloads/{generated.path}"
+        elif folder == "xlsx":
+            key = generated.document_id.removeprefix("register:") or Path(name).stem
+            links[f"xlsx:{key}"] = f"downloads/{generated.path}"
+    return links
+
+
+def build_all(
+    config: Config,
+    *,
+    pdf: bool = False,
+    copies: bool = False,
+    jobs: int = 2,
+    progress: Progress = _noop,
+) -> BuildResult:
+    """Build the Word copies, registers and site of `config.root` into `config.out_dir`."""
+    progress("读取和校验内容 (loading and validating)")
+    project = load_project(config)
+    model = require_model(project)
+    issues = [i for i in project.issues if i.severity is Severity.WARNING]
+
+    progress("读取 git 历史 (reading git history)")
+    history, history_issues = read_history(config, model)
+    issues += history_issues
+    if has_errors(history_issues):
+        raise CemsError(
+            "无法从 git 得到文件历史 (cannot derive document history from git)", history_issues
+        )
+
+    out_dir = config.out_dir
+    staging = _stage(out_dir)
+    try:
+        progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
+        text_at = text_reader(config, history)
+        # controlled copies show the revision in force; unreleased edits go to drafts/
+        in_force_model, in_force_history = in_force_view(model, history, text_at)
+        files = render_word(in_force_model, in_force_history, config, staging, jobs=jobs)
+        files += render_word(
+            drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
+        )
+        files += render_redlines(model, history, config, staging, text_at)
+        if copies:
+            from generator.render.word.copy import render_all_copies
+
+            files += render_all_copies(in_force_model, in_force_history, config, staging)
+        progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
+        registers = render_registers(model, history, config, staging)
+        files += registers
+        # every other record type gets a generic table, so each register page has a workbook
+        files += render_record_tables(
+            model,
+            history,
+            config,
+            staging,
+            skip={
+                f.document_id.removeprefix("register:")
+                for f in registers
+                if f.document_id.startswith("register:")
+            },
+        )
+        files += render_assessment_reports(model, history, config, staging)
+        if pdf:
+            from generator.render.word.copy import write_pdfs
+
+            progress("转换 PDF (PDF copies via LibreOffice)")
+            files += write_pdfs(
+                [staging / f.path for f in files if f.path.endswith(".docx")], staging
+            )
+        _copy_downloads(staging)
+        progress("生成网站 (site)")
+        site_issues = render_site(model, history, config, staging, downloads=_downloads(files))
+        issues += site_issues
+        if has_errors(site_issues):
+            raise CemsError("网站生成失败 (site build failed)", site_issues)
+        write_manifest(staging, history.head_commit, files)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, out_dir)
+    return BuildResult(out_dir, history, files, issues)
+
+
+def _copy_downloads(out_dir: Path) -> None:
+    """The site serves the Word and Excel files from its own downloads/ folder."""
+    docs = out_dir / "site-src" / "docs" / "downloads"
+    shutil.rmtree(docs, ignore_errors=True)
+    for part in ("word", "xlsx"):
+        if (out_dir / part).is_dir():
+            shutil.copytree(out_dir / part, docs / part, ignore=shutil.ignore_patterns("copies"))

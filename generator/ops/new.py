@@ -1,0 +1,197 @@
+"""`cems new`: scaffold a valid new document or record from its schema.
+
+Values come from the schema (enums, minimums, `x-ref` kinds) and the organisation, so a new
+record type needs a schema only, not code. The file is validated before it is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from generator.content.model import DOCUMENT_KINDS, Model
+from generator.content.project import load_project, require_model
+from generator.core.config import Config
+from generator.core.issues import CemsError, Issue, has_errors
+
+KIND_FOLDERS = {
+    "manual": "manual",
+    "procedure": "procedures",
+    "rule": "rules",
+    "instruction": "instructions",
+    "form": "forms",
+}
+KIND_PREFIX = {
+    "manual": "CEMS-M",
+    "procedure": "CEMS-QP",
+    "rule": "CEMS-GZ",
+    "instruction": "CEMS-WI",
+    "form": "CEMS-F",
+}
+PLACEHOLDER = "待填写"
+
+
+def _next_id(model: Model, kind: str) -> str:
+    prefix = KIND_PREFIX[kind]
+    numbers = [
+        int(m.group(1))
+        for d in model.documents
+        if (m := re.fullmatch(re.escape(prefix) + r"-(\d+)", d.id))
+    ]
+    return f"{prefix}-{max(numbers, default=0) + 1:02d}"
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _resolve(schema: dict[str, Any], registry: Any, base: str) -> dict[str, Any]:
+    while "$ref" in schema:
+        ref = schema["$ref"]
+        target = ref if ref.startswith(("file:", "http")) else base.rsplit("/", 1)[0] + "/" + ref
+        resolved = registry.resolver(base).lookup(target)
+        base = target.split("#")[0]
+        schema = {**resolved.contents, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
+class _Example:
+    """Builds a minimal valid instance of a schema, using the organisation for references."""
+
+    def __init__(self, model: Model, registry: Any, today: str) -> None:
+        self.model, self.registry, self.today = model, registry, today
+        self.refs = {
+            "person": model.organisation.management_representative,
+            "department": model.organisation.departments[0].id,
+            "clause": "7.2",
+            "document": model.documents[0].id if model.documents else "",
+            "source": self._first_source(),
+        }
+
+    def _first_source(self) -> str:
+        for record in self.model.records_of("emission-sources"):
+            for source in record.data.get("sources", []):
+                return str(source["id"])
+        return "S01"
+
+    def value(self, schema: dict[str, Any], base: str, name: str) -> Any:
+        schema = _resolve(schema, self.registry, base)
+        if "x-ref" in schema:
+            return self.refs[schema["x-ref"]]
+        if schema.get("examples"):  # the schema knows a valid value best
+            return schema["examples"][0]
+        if "enum" in schema:
+            return schema["enum"][0]
+        kind = schema.get("type")
+        if kind == "object":
+            return {
+                key: self.value(sub, base, key)
+                for key, sub in schema.get("properties", {}).items()
+                if key in schema.get("required", [])
+            }
+        if kind == "array":
+            return [
+                self.value(schema["items"], base, name) for _ in range(schema.get("minItems", 0))
+            ]
+        if kind == "integer":
+            return (
+                int(self.today[:4])
+                if name == "year" or "year" in str(schema.get("title", "")).lower()
+                else int(schema.get("minimum", 1))
+            )
+        if kind == "number":
+            return schema.get("minimum", 0) if "exclusiveMinimum" not in schema else 1
+        if kind == "boolean":
+            return False
+        if schema.get("format") == "date":
+            return self.today
+        pattern = schema.get("pattern", "")
+        if pattern.startswith("^[0-9]{4}-(0[1-9]"):
+            return self.today[:7]
+        return PLACEHOLDER
+
+
+def new_document(config: Config, kind: str, title: str, author: str | None, today: str) -> Path:
+    project = load_project(config)
+    model = require_model(project)
+    doc_id = _next_id(model, kind)
+    org = model.organisation
+    owner = org.departments[0].id
+    front = {
+        "id": doc_id,
+        "title": title,
+        "kind": kind,
+        "edition": "A",
+        "clauses": ["7.2"],
+        "owner": owner,
+        "author": author or org.management_representative,
+        "reviewer": org.management_representative,
+        "approver": org.top_management,
+        "status": "draft",
+        "review_interval_months": 12,
+        "distribution": [org.departments[0].id],
+    }
+    if kind == "form":
+        front["record_type"] = project.schemas.record_types()[0]
+    folder = config.documents_dir / KIND_FOLDERS[kind]
+    path = folder / f"{doc_id}-{title}.md"
+    env = Environment(
+        loader=FileSystemLoader(config.template("new")),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    schema_path = Path(
+        "../" * (len(path.relative_to(config.root).parts) - 1), "schemas/document.schema.json"
+    )
+    text = env.get_template("document.md.j2").render(
+        schema_path=schema_path.as_posix(),
+        front_matter=_dump(front),
+        owner_name=model.department_name(owner),
+    )
+    return _write_checked(config, path, text)
+
+
+def new_record(config: Config, record_type: str, record_id: str | None, today: str) -> Path:
+    project = load_project(config)
+    model = require_model(project)
+    schema = project.schemas.record_schema(record_type)
+    if schema is None:
+        known = "、".join(project.schemas.record_types())
+        raise CemsError(f"未知的记录类型 '{record_type}' (unknown record type); 可用：{known}")
+    if schema.get("x-format") == "csv":  # a table: the header row, in schema order
+        columns = list(schema["properties"]["rows"]["items"]["properties"])
+        name = record_id or today[:4]
+        path = config.records_dir / record_type / f"{name}.csv"
+        return _write_checked(config, path, ",".join(columns) + "\n")
+    example = _Example(model, project.schemas.registry, today).value(schema, schema["$id"], "")
+    example["id"] = record_id or f"{record_type.upper()}-{today.replace('-', '')}"
+    example["title"] = str(schema.get("title", record_type)).split(" (")[0]
+    path = config.records_dir / record_type / f"{example['id']}.yaml"
+    header = f"# yaml-language-server: $schema=../../schemas/records/{record_type}.schema.json\n"
+    return _write_checked(config, path, header + _dump(example))
+
+
+def _write_checked(config: Config, path: Path, text: str) -> Path:
+    if path.exists():
+        raise CemsError(f"文件已存在 (file exists): {config.rel(path)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    issues: list[Issue] = [i for i in load_project(config).issues if i.file == config.rel(path)]
+    if has_errors(issues):  # never leave a half-valid file behind
+        path.unlink()
+        raise CemsError("生成的文件未通过校验 (scaffold did not validate)", issues)
+    return path
+
+
+def document_kinds() -> list[str]:
+    return list(DOCUMENT_KINDS)
+
+
+def today_iso() -> str:
+    return date.today().isoformat()

@@ -1,0 +1,197 @@
+"""Publish stage: one site per release tag plus the draft, in a mike-compatible layout.
+
+For every tag `release/*` (oldest first) and for the branch head (`draft`), a throw-away clone
+is checked out at that commit, its content loaded and validated, its history read from git
+and its site built. The result under `out_dir/versions/` is what `mike` would deploy:
+`<version>/...` folders, `versions.json` (newest first, alias `latest` on the newest release),
+a `latest/` redirect and a root `index.html` redirecting to it. Material's version selector
+reads `versions.json`, so serving `out_dir/versions/` with any static server works.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.content.model import Model
+from generator.content.project import load_project
+from generator.control.revisions import read_history
+from generator.control.types import History
+from generator.core.config import Config
+from generator.core.issues import CemsError, Issue, Severity, has_errors
+from generator.git.client import RELEASE_PREFIX, Git
+from generator.render.site.assemble import downloads_from, render_site
+from generator.render.tables.writer import render_registers
+from generator.render.word.copy import render_word
+
+DRAFT = "draft"
+LATEST = "latest"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Version:
+    name: str  # folder name, e.g. 2025-01 or draft
+    rev: str  # what to check out: a tag or a commit
+    tag: str  # "" for the draft
+
+
+def _git(root: Path, *args: str) -> str:
+    return Git(root).run("-c", "advice.detachedHead=false", *args)
+
+
+def release_versions(root: Path) -> list[Version]:
+    """Release tags oldest first (by tag date, then name), then the draft at HEAD."""
+    lines = _git(
+        root,
+        "for-each-ref",
+        "--sort=creatordate",
+        "--format=%(refname:strip=2)",
+        f"refs/tags/{RELEASE_PREFIX}",
+    ).splitlines()
+    tags = [line.strip() for line in lines if line.strip()]
+    versions = [Version(t.removeprefix(RELEASE_PREFIX).replace("/", "-"), t, t) for t in tags]
+    head = _git(root, "rev-parse", "HEAD").strip()
+    return [*versions, Version(DRAFT, head, "")]
+
+
+def _read_history(config: Config, model: Model, at: str | None) -> tuple[History, list[Issue]]:
+    return read_history(config, model, at=at)
+
+
+def _word_and_registers(model: Model, history: History, config: Config, out: Path) -> list[Issue]:
+    """Word copies and Excel registers for the downloads."""
+    try:
+        render_word(model, history, config, out)
+        render_registers(model, history, config, out)
+    except CemsError as error:
+        return [
+            Issue(i.file, i.line, i.field, i.message, Severity.WARNING, i.code, i.hint)
+            for i in error.issues
+        ]
+    return []
+
+
+def _build_version(
+    clone: Path, version: Version, work: Path, target: Path, word: bool
+) -> tuple[str, list[Issue]]:
+    """Check out one version in the clone and build its site into `target`; returns its title."""
+    _git(clone, "checkout", "-q", "-f", "--detach", version.rev)
+    _git(clone, "clean", "-q", "-f", "-d", "-x")
+    out = work / f"out-{version.name}"
+    shutil.rmtree(out, ignore_errors=True)
+    config = Config.for_root(clone, out)
+    project = load_project(config)
+    if project.model is None:
+        return "", [
+            Issue(i.file, i.line, i.field, f"[{version.name}] {i.message}", i.severity, i.code)
+            for i in project.issues
+        ]
+    history, issues = _read_history(config, project.model, version.tag or None)
+    if has_errors(issues):
+        return "", issues
+    if word:
+        issues += _word_and_registers(project.model, history, config, out)
+    downloads = downloads_from(out, project.model)
+    issues += render_site(
+        project.model, history, config, out, downloads=downloads, version=version.name
+    )
+    if has_errors(issues):
+        return "", issues
+    shutil.copytree(out / "site", target)
+    title = "草稿（未发布）"
+    release = next((r for r in history.releases if r.tag == version.tag), None)
+    if version.tag:
+        label = release.version if release else version.name
+        title = f"{label}（{release.effective_date}）" if release else label
+    return title, issues
+
+
+def _redirect(path: Path, target: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    url = html.escape(target, quote=True)
+    path.write_text(
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+        f'<title>跳转</title><meta http-equiv="refresh" content="0; url={url}">'
+        f'<link rel="canonical" href="{url}">'
+        f'<script>location.replace("{url}" + location.hash)</script></head>'
+        f'<body><a href="{url}">{url}</a></body></html>\n',
+        encoding="utf-8",
+    )
+
+
+def _redirect_alias(versions_dir: Path, alias: str, version: str) -> None:
+    """Every page of `version` also answers under `alias/` (mike's redirect alias type), so a
+    link such as latest/clauses/ keeps working when the next release moves `latest`."""
+    shutil.rmtree(versions_dir / alias, ignore_errors=True)
+    source = versions_dir / version
+    for page in sorted(source.rglob("index.html")):
+        rel = page.relative_to(source)
+        depth = len(rel.parts)  # alias/<rel> -> ../ * depth, then version/<rel without index.html>
+        target = "../" * depth + version + "/" + rel.parent.as_posix()
+        _redirect(versions_dir / alias / rel, target.rstrip("/.") + "/")
+
+
+def write_versions_index(versions_dir: Path, built: list[tuple[Version, str]]) -> list[dict]:
+    """versions.json (newest first), the `latest` alias as a redirect, and the root redirect."""
+    releases = [(v, t) for v, t in built if v.tag]
+    newest = releases[-1][0].name if releases else ""
+    entries = [
+        {"version": v.name, "title": t, "aliases": [LATEST] if v.name == newest else []}
+        for v, t in reversed(built)
+    ]
+    (versions_dir / "versions.json").write_text(
+        json.dumps(entries, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    if newest:
+        _redirect_alias(versions_dir, LATEST, newest)
+    _redirect(versions_dir / "index.html", f"{LATEST}/" if newest else f"{DRAFT}/")
+    return entries
+
+
+def publish_versions(
+    config: Config, out_dir: Path, *, word: bool = True, progress: Progress | None = None
+) -> list[Issue]:
+    """Build every release and the draft into out_dir/versions/ (mike layout)."""
+    if not (config.root / ".git").exists():
+        raise CemsError(
+            f"不是 git 仓库 (not a git repository): {config.root}",
+            [
+                Issue(
+                    ".git",
+                    None,
+                    "",
+                    "发布版本站点需要 git 历史 (versions need git history)",
+                    code="PUBLISH-NO-GIT",
+                )
+            ],
+        )
+    versions = release_versions(config.root)
+    versions_dir = out_dir / "versions"
+    shutil.rmtree(versions_dir, ignore_errors=True)
+    versions_dir.mkdir(parents=True)
+    issues: list[Issue] = []
+    built: list[tuple[Version, str]] = []
+    with tempfile.TemporaryDirectory(prefix="cems-publish-") as tmp:
+        clone = Path(tmp) / "repo"
+        # A local clone shares objects with the repository and leaves it untouched.
+        _git(Path(tmp), "clone", "-q", "--no-checkout", str(config.root), str(clone))
+        for version in versions:
+            if progress:
+                progress(f"构建版本 {version.name} (building version {version.name})")
+            title, found = _build_version(
+                clone, version, Path(tmp), versions_dir / version.name, word
+            )
+            issues += found
+            if title:
+                built.append((version, title))
+    if not built:
+        raise CemsError("没有可发布的版本 (no version could be built)", issues)
+    write_versions_index(versions_dir, built)
+    return issues

@@ -1,0 +1,1 @@
+"""The MkDocs site: pages, registers, traceability, carbon pages, text helpers, the build."""

@@ -1,0 +1,1 @@
+"""Registers and record tables: specifications, rows, and the one .docx/.xlsx writer."""

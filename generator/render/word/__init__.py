@@ -1,0 +1,1 @@
+"""Word output: controlled copies, their layout and body, redlines, reports, PDF, raw OOXML."""

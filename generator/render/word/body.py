@@ -1,0 +1,345 @@
+"""Markdown body -> python-docx paragraphs, tables and images (render stage).
+
+Parses with markdown-it-py (CommonMark + tables + strikethrough) and writes with the
+reference template's styles by name, so a document controller can restyle the output by
+editing `templates/word/reference.docx` in Word. Ordered-list numbers are written as text:
+Word's list numbering continues across lists unless each list gets its own numbering
+instance, and the printed number must match the source exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm, Pt
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from generator.render.word import ooxml as xml
+
+MONO_FONT = "Consolas"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
+
+
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+@dataclass
+class _ListLevel:
+    ordered: bool
+    next_number: int
+
+
+@dataclass
+class _State:
+    document: Any
+    base_dir: Path | None
+    heading_shift: int
+    usable_width: int
+    lists: list[_ListLevel] = field(default_factory=list)
+    paragraph: Any = None
+    quote_depth: int = 0
+    item_first_paragraph: bool = False
+    style_ids: dict[str, str] = field(default_factory=dict)
+
+    def add(self, style: str | None = None) -> Any:
+        """A new paragraph in `style`; ids are looked up once, since python-docx scans every
+        style of the template on each lookup by name (the main cost of a large build)."""
+        paragraph = self.document.add_paragraph()
+        if style:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            paragraph._p.style = self.style_ids[style]
+        return paragraph
+
+
+def heading_shift(tokens: list[Token]) -> int:
+    """Map the body's top heading level to Heading 1 (bodies usually start at ##)."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    return min(levels) - 1 if levels else 0
+
+
+def add_inline(paragraph: Any, token: Token, base_dir: Path | None, max_width: int) -> None:
+    """Write an inline token's children as runs with bold, italic, code, links and images."""
+    bold = italic = strike = False
+    link: str | None = None
+    for child in token.children or []:
+        kind = child.type
+        if kind == "strong_open" or kind == "strong_close":
+            bold = kind == "strong_open"
+        elif kind == "em_open" or kind == "em_close":
+            italic = kind == "em_open"
+        elif kind == "s_open" or kind == "s_close":
+            strike = kind == "s_open"
+        elif kind == "link_open":
+            link = str(child.attrs.get("href", ""))
+        elif kind == "link_close":
+            link = None
+        elif kind in ("softbreak",):
+            paragraph.add_run(" " if _is_ascii_edge(paragraph) else "")
+        elif kind == "hardbreak":
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+        elif kind == "image":
+            _add_image(paragraph, child, base_dir, max_width)
+        elif kind in ("text", "code_inline", "html_inline"):
+            _add_text(paragraph, child, link, bold, italic, strike)
+
+
+def _is_ascii_edge(paragraph: Any) -> bool:
+    # CommonMark turns a source line break into a space; between CJK characters that space
+    # is wrong, so keep it only after Latin text.
+    text = paragraph.text
+    return bool(text) and text[-1].isascii() and text[-1] != " "
+
+
+def _add_text(
+    paragraph: Any, child: Token, link: str | None, bold: bool, italic: bool, strike: bool
+) -> None:
+    if link and link.startswith(("http://", "https://", "mailto:")):
+        xml.add_hyperlink(paragraph, link, child.content, bold)
+        return
+    run = paragraph.add_run(child.content)
+    run.bold = bold or None
+    run.italic = italic or None
+    run.font.strike = strike or None
+    if child.type == "code_inline":
+        xml.set_fonts(run, MONO_FONT, xml_east_asia(paragraph))
+        run.font.size = Pt(9.5)
+
+
+def xml_east_asia(paragraph: Any) -> str:
+    """The East Asian font of the paragraph's style chain (so code keeps CJK glyphs right)."""
+    style = paragraph.style
+    while style is not None:
+        name = xml.east_asia_font(style)
+        if name:
+            return name
+        style = style.base_style
+    return "SimSun"
+
+
+def _add_image(paragraph: Any, child: Token, base_dir: Path | None, max_width: int) -> None:
+    src = str(child.attrs.get("src", ""))
+    alt = "".join(c.content for c in child.children or []) or src
+    path = (base_dir / src).resolve() if base_dir and "://" not in src else None
+    if path is not None and path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
+        picture = paragraph.add_run().add_picture(str(path))
+        if picture.width > max_width:  # keep the aspect ratio inside the text column
+            picture.height = int(picture.height * max_width / picture.width)
+            picture.width = max_width
+        return
+    paragraph.add_run(f"［图：{alt}］")
+
+
+def render_markdown(
+    document: Any,
+    text: str,
+    *,
+    base_dir: Path | None = None,
+    usable_width: int = Cm(16),
+) -> None:
+    """Append the Markdown `text` to `document` (a python-docx Document or cell container)."""
+    tokens = parser().parse(text)
+    state = _State(document, base_dir, heading_shift(tokens), usable_width)
+    index = 0
+    while index < len(tokens):
+        index = _block(state, tokens, index)
+
+
+def _block(state: _State, tokens: list[Token], index: int) -> int:
+    token = tokens[index]
+    kind = token.type
+    doc = state.document
+    if kind == "heading_open":
+        level = max(1, min(3, int(token.tag[1]) - state.heading_shift))
+        paragraph = state.add(f"Heading {level}")
+        add_inline(paragraph, tokens[index + 1], state.base_dir, state.usable_width)
+        return index + 3
+    if kind in ("bullet_list_open", "ordered_list_open"):
+        start = int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
+        state.lists.append(_ListLevel(kind == "ordered_list_open", start))
+    elif kind in ("bullet_list_close", "ordered_list_close"):
+        state.lists.pop()
+    elif kind == "list_item_open":
+        state.item_first_paragraph = True
+    elif kind == "paragraph_open":
+        state.paragraph = _paragraph(state)
+    elif kind == "inline" and state.paragraph is not None:
+        add_inline(state.paragraph, token, state.base_dir, state.usable_width)
+    elif kind == "paragraph_close":
+        state.paragraph = None
+    elif kind == "blockquote_open":
+        state.quote_depth += 1
+    elif kind == "blockquote_close":
+        state.quote_depth -= 1
+    elif kind in ("fence", "code_block"):
+        _code(state, token.content)
+    elif kind == "table_open":
+        return _table(state, tokens, index)
+    elif kind == "hr":
+        doc.add_paragraph()
+    elif kind == "html_block":
+        doc.add_paragraph(token.content.strip())
+    return index + 1
+
+
+def _paragraph(state: _State) -> Any:
+    if not state.lists:
+        return state.add("Quote" if state.quote_depth else None)
+    depth = min(len(state.lists), 3)
+    suffix = "" if depth == 1 else f" {depth}"
+    level = state.lists[-1]
+    first, state.item_first_paragraph = state.item_first_paragraph, False
+    if not first:  # a continuation paragraph inside a list item
+        return state.add(f"List Continue{suffix}")
+    if not level.ordered:
+        return state.add(f"List Bullet{suffix}")
+    paragraph = state.add(f"List Continue{suffix}")
+    paragraph.paragraph_format.first_line_indent = Cm(-0.75)
+    paragraph.paragraph_format.left_indent = Cm(0.75 * depth)
+    paragraph.add_run(f"{level.next_number}.\u2002")
+    level.next_number += 1
+    return paragraph
+
+
+def _code(state: _State, content: str) -> None:
+    for line in content.rstrip("\n").split("\n"):
+        paragraph = state.add("No Spacing")
+        paragraph.paragraph_format.left_indent = Cm(0.5)
+        run = paragraph.add_run(line)
+        xml.set_fonts(run, MONO_FONT, "SimSun")
+        run.font.size = Pt(9)
+
+
+def _table(state: _State, tokens: list[Token], index: int) -> int:
+    rows: list[list[Token]] = []
+    header_rows = 0
+    in_head = False
+    while tokens[index].type != "table_close":
+        kind = tokens[index].type
+        if kind == "thead_open":
+            in_head = True
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open":
+            rows.append([])
+            header_rows += in_head
+        elif kind == "inline":
+            rows[-1].append(tokens[index])
+        index += 1
+    add_table(state.document, rows, header_rows, state.base_dir, state.usable_width)
+    return index + 1
+
+
+def add_table(
+    document: Any, rows: list[list[Token]], header_rows: int, base_dir: Path | None, width: int
+) -> Any:
+    """A Table Grid table from rows of inline tokens; header rows bold and repeated."""
+    columns = max((len(r) for r in rows), default=1)
+    table = document.add_table(rows=len(rows), cols=columns)
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        cells = table.rows[r].cells  # table.cell() rebuilds the whole grid on every call
+        for c, token in enumerate(row):
+            paragraph = cells[c].paragraphs[0]
+            add_inline(paragraph, token, base_dir, width // columns)
+            if r < header_rows:
+                for run in paragraph.runs:
+                    run.bold = True
+        if r < header_rows:
+            xml.repeat_header_row(table.rows[r])
+            for cell in table.rows[r].cells:
+                xml.shade_cell(cell, "E7E6E6")
+    return table
+
+
+# ---- the reference template ---------------------------------------------------------------
+
+BODY_FONT = ("Times New Roman", "SimSun")  # 宋体 for body text
+HEADING_FONT = ("Arial", "SimHei")  # 黑体 for titles and headings
+# (style, size in pt, bold, space before/after in pt); sizes follow Chinese 号 sizes
+_HEADINGS = (
+    ("Title", 22, True, 12, 12),  # 二号
+    ("Heading 1", 16, True, 12, 6),  # 三号
+    ("Heading 2", 14, True, 8, 4),  # 四号
+    ("Heading 3", 12, True, 6, 3),  # 小四
+)
+
+
+def build_reference() -> bytes:
+    """The default reference .docx: A4, Chinese margins, 宋体/黑体 styles (a starting point
+    that `templates/word/make_reference.py` writes and a document controller may restyle)."""
+    import io
+
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import RGBColor
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.3)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
+    xml.set_default_fonts(document, *BODY_FONT, size_pt=10.5)  # 五号
+    styles = document.styles
+    for name in (s.name for s in styles if s.type == 1):
+        xml.set_fonts(styles[name], *BODY_FONT)
+    normal = styles["Normal"]
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.line_spacing = 1.25
+    normal.paragraph_format.space_after = Pt(3)
+    for name, size, bold, before, after in _HEADINGS:
+        style = styles[name]
+        xml.set_fonts(style, *HEADING_FONT)
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
+        style.paragraph_format.keep_with_next = True
+    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _drop_title_border(styles["Title"])
+    for name in ("Header", "Footer"):
+        styles[name].font.size = Pt(9)
+    document.core_properties.title = "cems 参考样式"
+    document.core_properties.author = "cems"
+    document.core_properties.comments = "修改本文件中的样式即可改变生成的 Word 文件外观。"
+    _sample_content(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    from generator.render.word.reproducible import normalise
+
+    return normalise(buffer.getvalue())
+
+
+def _drop_title_border(style: Any) -> None:
+    # The default Title has a blue bottom border and wide letter spacing: wrong for Chinese.
+    ppr = style.element.pPr
+    if ppr is not None:
+        for child in list(ppr):
+            if child.tag.endswith("}pBdr"):
+                ppr.remove(child)
+    rpr = style.element.rPr
+    if rpr is not None:
+        for child in list(rpr):
+            if child.tag.endswith(("}spacing", "}kern")):
+                rpr.remove(child)
+
+
+def _sample_content(document: Any) -> None:
+    """Sample paragraphs so the styles can be seen and edited (not copied into outputs)."""
+    document.add_paragraph("文件标题（Title）", style="Title")
+    for level in (1, 2, 3):
+        document.add_paragraph(f"{level} 标题 {level}（Heading {level}）", style=f"Heading {level}")
+    document.add_paragraph("正文（Normal）：碳排放管理体系文件正文使用宋体五号。")
+    document.add_paragraph("项目符号列表（List Bullet）", style="List Bullet")
+    document.add_paragraph("续行列表（List Continue）", style="List Continue")
+    table = document.add_table(rows=2, cols=2)
+    table.style = "Table Grid"
+    table.cell(0, 0).text, table.cell(0, 1).text = "表格（Table Grid）", "表头"

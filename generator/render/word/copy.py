@@ -1,0 +1,260 @@
+"""Controlled Word copies of each document (render stage, clause 7.2 document control).
+
+One .docx per document (the master copy) under `word/`, and per-department controlled copies
+under `word/copies/<dept>/` with that department's 分发号. Revision, dates and signatures come
+from `History` (git), never from the front matter or the clock. Unchanged documents are not
+rendered again: a cache key over every input is kept in `.cache/word.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+
+from generator.content.model import Model
+from generator.control.types import History
+from generator.core.config import Config
+from generator.core.issues import CemsError
+from generator.manifest import GeneratedFile, sha256_bytes, sha256_file
+from generator.render.word import layout
+from generator.render.word import ooxml as xml
+from generator.render.word.body import build_reference, render_markdown
+from generator.render.word.context import (
+    MASTER_NUMBER,
+    CopyContext,
+    context_for,
+    file_name,
+)
+from generator.render.word.pdf import write_pdfs  # re-exported: build.py imports it from here
+from generator.render.word.reproducible import save_docx
+
+RENDERER_VERSION = "cems-word-1"
+
+
+def reference_bytes(config: Config) -> bytes:
+    """The content repository's reference .docx, or the built-in default when it has none."""
+    path = config.templates_dir / "word" / "reference.docx"
+    return path.read_bytes() if path.is_file() else build_reference()
+
+
+# ---- building one copy -------------------------------------------------------------------
+
+
+def build_copy(ctx: CopyContext, template: bytes) -> Any:
+    """A python-docx Document for one copy (not saved)."""
+    document = open_docx(io.BytesIO(template))
+    body = document.element.body
+    for child in list(body):  # the reference's sample paragraphs are not content
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    layout.header(document, ctx)
+    layout.footer(document, ctx)
+    layout.cover(document, ctx)
+    render_markdown(
+        document,
+        ctx.document.body,
+        base_dir=Path(ctx.base_dir),
+        usable_width=layout.usable_width(document),
+    )
+    layout.marks(document, ctx)
+    _properties(document, ctx)
+    return document
+
+
+def core_date(ctx: CopyContext) -> str:
+    control = ctx.control
+    if control.in_force is not None and not control.draft:
+        return control.in_force.release.date
+    changes = control.draft_changes or (control.in_force.changes if control.in_force else ())
+    return max((c.date for c in changes), default="")
+
+
+def _properties(document: Any, ctx: CopyContext) -> None:
+    props = document.core_properties
+    props.title = f"{ctx.document.id} {ctx.document.title}"
+    props.subject = ctx.document.kind_zh
+    props.category = ctx.document.kind_zh
+    props.author = ctx.organisation
+    props.last_modified_by = "cems"
+    props.keywords = f"{ctx.document.id}; {ctx.revision}"
+    props.comments = f"由 cems 从提交 {ctx.commit[:12]} 生成"
+    props.revision = 1
+    when = core_date(ctx)
+    if when:
+        moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        props.created = props.modified = moment.replace(tzinfo=None)
+    xml.set_custom_properties(
+        document,
+        {
+            "cems.document_id": ctx.document.id,
+            "cems.revision": ctx.control.revision_label,
+            "cems.commit": ctx.commit,
+            "cems.content_sha256": sha256_bytes(xml.body_text(document).encode("utf-8")),
+            "cems.status": ctx.status,
+            "cems.distribution_number": ctx.distribution_number or MASTER_NUMBER,
+            "cems.renderer": RENDERER_VERSION,
+        },
+    )
+
+
+def write_copy(ctx: CopyContext, template: bytes, path: Path) -> str:
+    """Render and save one copy reproducibly; returns its sha256."""
+    data = save_docx(build_copy(ctx, template), path, core_date(ctx))
+    return sha256_bytes(data)
+
+
+def _job(args: tuple[CopyContext, bytes, str]) -> tuple[str, str]:
+    ctx, template, path = args
+    return ctx.document.id, write_copy(ctx, template, Path(path))
+
+
+# ---- the cache ---------------------------------------------------------------------------
+
+
+def renderer_fingerprint() -> str:
+    """Version and source of the modules that shape a copy, so a code change re-renders."""
+    digest = hashlib.sha256(RENDERER_VERSION.encode("utf-8"))
+    here = Path(__file__).resolve().parent
+    for name in ("copy.py", "layout.py", "body.py", "ooxml.py", "reproducible.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(ctx: CopyContext, template: bytes, fingerprint: str = "") -> str:
+    """Hash of every input of a copy: its text and control data, organisation, template, code."""
+    digest = hashlib.sha256()
+    for part in (fingerprint or renderer_fingerprint(), repr(ctx), sha256_bytes(template)):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _load_cache(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no cache, or a damaged one: render everything again
+    return data if isinstance(data, dict) else {}
+
+
+def _cached(entry: dict[str, str] | None, key: str, path: Path) -> str | None:
+    if not entry or entry.get("key") != key or not path.is_file():
+        return None
+    digest = sha256_file(path)
+    return digest if digest == entry.get("sha256") else None
+
+
+# ---- entry points ------------------------------------------------------------------------
+
+
+def render_word(
+    model: Model,
+    history: History,
+    config: Config,
+    out_dir: Path,
+    *,
+    jobs: int = 2,
+    subdir: str = "word",
+) -> list[GeneratedFile]:
+    """Write `out_dir/<subdir>/<ID>-<title>.docx` for every document (master copies)."""
+    template = reference_bytes(config)
+    word_dir = out_dir / subdir
+    cache_file = out_dir / ".cache" / f"{subdir.replace('/', '-')}.json"
+    cache = _load_cache(cache_file)
+    fingerprint = renderer_fingerprint()
+    contexts = [context_for(model, history, config, d) for d in model.documents]
+    hashes: dict[str, str] = {}
+    todo: list[tuple[CopyContext, bytes, str]] = []
+    new_cache: dict[str, dict[str, str]] = {}
+    for ctx in contexts:
+        path = word_dir / file_name(ctx.document)
+        key = cache_key(ctx, template, fingerprint)
+        new_cache[ctx.document.id] = {"key": key, "path": path.name}
+        hit = _cached(cache.get(ctx.document.id), key, path)
+        if hit:
+            hashes[ctx.document.id] = hit
+        else:
+            todo.append((ctx, template, str(path)))
+    hashes.update(_run(todo, jobs))
+    _remove_stale(word_dir, {file_name(c.document) for c in contexts})
+    for doc_id, entry in new_cache.items():
+        entry["sha256"] = hashes[doc_id]
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    cache_file.write_text(json.dumps(new_cache, indent=1, sort_keys=True), encoding="utf-8")
+    return sorted(
+        GeneratedFile(
+            f"{subdir}/{file_name(c.document)}",
+            hashes[c.document.id],
+            c.document.id,
+            c.control.revision_label,
+            c.status,
+        )
+        for c in contexts
+    )
+
+
+def _run(todo: list[tuple[CopyContext, bytes, str]], jobs: int) -> Iterable[tuple[str, str]]:
+    if jobs <= 1 or len(todo) < 4:  # a pool costs more than it saves for a few files
+        return [_job(item) for item in todo]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_job, todo, chunksize=max(1, len(todo) // (jobs * 4))))
+
+
+def _remove_stale(word_dir: Path, keep: set[str]) -> None:
+    """Drop master copies of renamed or deleted documents (only top-level .docx we own)."""
+    if word_dir.is_dir():
+        for path in word_dir.glob("*.docx"):
+            if path.name not in keep:
+                path.unlink()
+
+
+def render_controlled_copy(
+    model: Model, history: History, config: Config, out_dir: Path, document_id: str, department: str
+) -> GeneratedFile:
+    """Write `out_dir/word/copies/<dept>/<ID>.docx`, the department's numbered controlled copy."""
+    document = model.document(document_id)
+    if document is None:
+        raise CemsError(f"没有文件 {document_id} (no such document)")
+    if model.department(department) is None:
+        raise CemsError(f"没有部门 {department} (no such department)")
+    ctx = context_for(model, history, config, document, department)
+    path = out_dir / "word" / "copies" / department / f"{document.id}.docx"
+    digest = write_copy(ctx, reference_bytes(config), path)
+    return GeneratedFile(
+        path.relative_to(out_dir).as_posix(),
+        digest,
+        document.id,
+        ctx.control.revision_label,
+        ctx.status,
+    )
+
+
+def render_all_copies(
+    model: Model, history: History, config: Config, out_dir: Path
+) -> list[GeneratedFile]:
+    """Controlled copies for every department on every document's distribution list."""
+    return sorted(
+        render_controlled_copy(model, history, config, out_dir, d.id, dept)
+        for d in model.documents
+        for dept in d.distribution
+        if model.department(dept) is not None
+    )
+
+
+__all__ = [
+    "CopyContext",
+    "build_copy",
+    "render_all_copies",
+    "render_controlled_copy",
+    "render_word",
+    "write_pdfs",
+]
