@@ -23,6 +23,8 @@ from generator.control.revisions import read_history
 from generator.core.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
+RESOURCES = ROOT / "generator" / "resources"
+SAMPLE = RESOURCES / "sample"
 PEOPLE = [
     ("唐雯", "tang.wen@yanling-ceramics.example"),
     ("陈晓宇", "chen.xiaoyu@yanling-ceramics.example"),
@@ -84,9 +86,9 @@ def fast_import_stream(documents: int, commits: int, releases: int) -> bytes:
         out += _data(message)
         if c == 0:
             for rel in ("content/organisation.yaml",):
-                out += _file(rel, (ROOT / rel).read_text(encoding="utf-8"))
-            for schema in sorted((ROOT / "schemas").rglob("*.json")):
-                rel = schema.relative_to(ROOT).as_posix()
+                out += _file(rel, (SAMPLE / rel).read_text(encoding="utf-8"))
+            for schema in sorted((RESOURCES / "schemas").rglob("*.json")):
+                rel = schema.relative_to(RESOURCES).as_posix()
                 out += _file(rel, schema.read_text(encoding="utf-8"))
             for doc_id, path in paths.items():
                 out += _file(path, document(doc_id, 0))

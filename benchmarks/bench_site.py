@@ -3,7 +3,7 @@
 Compares `render_site` (page generation + in-process strict MkDocs build) with a plain
 `mkdocs build` of the same generated Markdown, so the generator's own cost is visible.
 
-    python benchmarks/bench_site.py [--documents 300] [--root .]
+    python benchmarks/bench_site.py [--documents 300] [--root generator/resources]
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ from generator.render.site.assemble import render_site
 
 def synthetic_repository(source: Path, target: Path, documents: int) -> None:
     """The sample repository plus generated work instructions up to `documents` documents."""
-    for part in ("content", "records", "schemas", "templates", "mkdocs.yml"):
-        if (source / part).is_dir():
-            shutil.copytree(source / part, target / part)
-        elif (source / part).is_file():
-            shutil.copy2(source / part, target / part)
+    parts = [source / "sample" / "content", source / "sample" / "records"]
+    parts += [source / part for part in ("schemas", "templates", "mkdocs.yml")]
+    for path in parts:
+        if path.is_dir():
+            shutil.copytree(path, target / path.name)
+        elif path.is_file():
+            shutil.copy2(path, target / path.name)
     existing = sorted((target / "content" / "documents").rglob("*.md"))
     template = next(p for p in existing if "/procedures/" in p.as_posix())
     text = template.read_text(encoding="utf-8")
@@ -47,7 +49,9 @@ def synthetic_repository(source: Path, target: Path, documents: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=300)
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1])
+    parser.add_argument(
+        "--root", type=Path, default=Path(__file__).resolve().parents[1] / "generator" / "resources"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="cems-bench-") as tmp:
         root = Path(tmp) / "repo"

@@ -17,12 +17,16 @@ from generator.content.project import load_project
 from generator.core.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
+RESOURCES = ROOT / "generator" / "resources"
+SAMPLE = RESOURCES / "sample"
 
 
 def make_repo(target: Path, documents: int, rows: int) -> None:
-    for part in ("content", "records", "schemas", "templates"):
-        shutil.copytree(ROOT / part, target / part)
-    source = next((ROOT / "content" / "documents" / "procedures").glob("CEMS-QP-04-*.md"))
+    for part in ("content", "records"):
+        shutil.copytree(SAMPLE / part, target / part)
+    for part in ("schemas", "templates"):
+        shutil.copytree(RESOURCES / part, target / part)
+    source = next((SAMPLE / "content" / "documents" / "procedures").glob("CEMS-QP-04-*.md"))
     text = source.read_text(encoding="utf-8")
     folder = target / "content" / "documents" / "bench"
     folder.mkdir()

@@ -61,10 +61,15 @@ def body(n: int) -> str:
 
 
 def make_repo(target: Path, count: int) -> Path:
-    shutil.copytree(REPO / "schemas", target / "schemas")
+    shutil.copytree(REPO / "generator" / "resources" / "schemas", target / "schemas")
     (target / "content" / "documents" / "instructions").mkdir(parents=True)
-    shutil.copy2(REPO / "content" / "organisation.yaml", target / "content")
-    shutil.copytree(REPO / "templates" / "word", target / "templates" / "word")
+    shutil.copy2(
+        REPO / "generator" / "resources" / "sample" / "content" / "organisation.yaml",
+        target / "content",
+    )
+    shutil.copytree(
+        REPO / "generator" / "resources" / "templates" / "word", target / "templates" / "word"
+    )
     for n in range(1, count + 1):
         path = (
             target
