@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.content.model import Model
 from generator.content.project import load_project, require_model
 from generator.control.revisions import read_history
 from generator.control.texts import drafts_view, in_force_view, text_reader
@@ -18,6 +19,7 @@ from generator.control.types import History
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
+from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache
 from generator.render.site.assemble import render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
@@ -53,10 +55,25 @@ def _stage(out_dir: Path) -> Path:
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     if out_dir.is_dir():
-        shutil.copytree(out_dir, staging, ignore=shutil.ignore_patterns("site", "site-src"))
+        top_level_site = {out_dir / "site", out_dir / "site-src"}
+        shutil.copytree(
+            out_dir,
+            staging,
+            ignore=lambda folder, names: [
+                n for n in names if Path(folder) / n in top_level_site or n == ".cache"
+            ],
+        )
+        cache = out_dir / ".cache"
+        if cache.is_dir():  # moved, not copied: it can be large, and a failed build puts it back
+            cache.rename(staging / ".cache")
     else:
         staging.mkdir(parents=True)
     return staging
+
+
+def _restore_cache(staging: Path, out_dir: Path) -> None:
+    if (staging / ".cache").is_dir() and out_dir.is_dir() and not (out_dir / ".cache").exists():
+        (staging / ".cache").rename(out_dir / ".cache")
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
@@ -110,6 +127,7 @@ def build_all(
 
     out_dir = config.out_dir
     staging = _stage(out_dir)
+    cache = OutputCache(staging / ".cache" / "outputs", config)
     try:
         progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
         text_at = text_reader(config, history)
@@ -119,27 +137,25 @@ def build_all(
         files += render_word(
             drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
         )
-        files += render_redlines(model, history, config, staging, text_at)
+        files += cache.run(
+            "redlines",
+            REPOSITORY_INPUTS,
+            (history,),
+            staging,
+            lambda: Cached(render_redlines(model, history, config, staging, text_at), []),
+        ).files
         if copies:
             from generator.render.word.copy import render_all_copies
 
             files += render_all_copies(in_force_model, in_force_history, config, staging)
         progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
-        registers = render_registers(model, history, config, staging)
-        files += registers
-        # every other record type gets a generic table, so each register page has a workbook
-        files += render_record_tables(
-            model,
-            history,
-            config,
+        files += cache.run(
+            "tables",
+            REPOSITORY_INPUTS,
+            (history,),
             staging,
-            skip={
-                f.document_id.removeprefix("register:")
-                for f in registers
-                if f.document_id.startswith("register:")
-            },
-        )
-        files += render_assessment_reports(model, history, config, staging)
+            lambda: Cached(_tables(model, history, config, staging), []),
+        ).files
         if pdf:
             from generator.render.word.copy import write_pdfs
 
@@ -149,16 +165,38 @@ def build_all(
             )
         _copy_downloads(staging)
         progress("生成网站 (site)")
-        site_issues = render_site(model, history, config, staging, downloads=_downloads(files))
+        downloads = _downloads(files)
+        site_issues = cache.run(
+            "site",
+            REPOSITORY_INPUTS,
+            (history, downloads),
+            staging,
+            lambda: Cached([], render_site(model, history, config, staging, downloads=downloads)),
+            folders=("site", "site-src"),
+        ).issues
         issues += site_issues
         if has_errors(site_issues):
             raise CemsError("网站生成失败 (site build failed)", site_issues)
         write_manifest(staging, history.head_commit, files)
     except BaseException:
+        _restore_cache(staging, out_dir)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, out_dir)
     return BuildResult(out_dir, history, files, issues)
+
+
+def _tables(model: Model, history: History, config: Config, out: Path) -> list[GeneratedFile]:
+    """Registers, a generic table for every other record type, and the carbon reports."""
+    registers = render_registers(model, history, config, out)
+    # every other record type gets a generic table, so each register page has a workbook
+    designed = {
+        f.document_id.removeprefix("register:")
+        for f in registers
+        if f.document_id.startswith("register:")
+    }
+    tables = render_record_tables(model, history, config, out, skip=designed)
+    return registers + tables + render_assessment_reports(model, history, config, out)
 
 
 def _copy_downloads(out_dir: Path) -> None:

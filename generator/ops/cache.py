@@ -1,0 +1,177 @@
+"""The build's output cache: a renderer's files reused when none of its inputs changed.
+
+An entry is keyed by a digest of everything the output depends on: the code of cems and its
+shipped resources, the repository files the renderer reads (content, records, schemas,
+templates, mkdocs.yml), the history it is handed, and any extra inputs (download links, a
+version name). A hit copies the stored files into the staging folder, so a build that changes
+nothing does no rendering; a miss renders and stores. Entries live under
+`<out>/.cache/outputs/`; the newest entries per renderer are kept and the rest pruned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.core.config import Config
+from generator.core.issues import Issue, Severity
+from generator.manifest import GeneratedFile
+
+KEEP_PER_RENDERER = 3
+# What a renderer may read from the repository besides git (images sit beside documents).
+REPOSITORY_INPUTS = ("content", "records", "schemas", "templates", "mkdocs.yml")
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def code_fingerprint() -> str:
+    """Digest of the package's code and resources: a new cems version renders anew."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode("utf-8"))
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def tree_digest(root: Path, parts: Iterable[str]) -> str:
+    """Digest of the files under `parts` of `root` (names and bytes), in path order."""
+    digest = hashlib.sha256()
+    for part in parts:
+        base = root / part
+        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in paths:
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Cached:
+    files: list[GeneratedFile]
+    issues: list[Issue]
+
+
+class OutputCache:
+    """Stores and restores renderer outputs under `cache_dir`."""
+
+    def __init__(self, cache_dir: Path, config: Config) -> None:
+        self.dir = cache_dir
+        self.config = config
+        self.code = code_fingerprint()
+        self._trees: dict[tuple[str, ...], str] = {}
+
+    def _tree(self, parts: tuple[str, ...]) -> str:
+        if parts not in self._trees:
+            self._trees[parts] = tree_digest(self.config.root, parts)
+        return self._trees[parts]
+
+    def key(self, name: str, parts: tuple[str, ...], inputs: Iterable[Any]) -> str:
+        digest = hashlib.sha256()
+        for piece in (self.code, name, self._tree(parts), *(repr(i) for i in inputs)):
+            digest.update(piece.encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def run(
+        self,
+        name: str,
+        parts: tuple[str, ...],
+        inputs: Iterable[Any],
+        out_dir: Path,
+        render: Callable[[], Cached],
+        folders: tuple[str, ...] = (),
+    ) -> Cached:
+        """`render()`'s result, from the cache when the inputs are unchanged.
+
+        The files stored are those `render` returns plus every file under `folders` of
+        `out_dir` that it wrote (the site's folders, which no manifest entry lists).
+        """
+        entry = self.dir / name / self.key(name, parts, inputs)
+        restored = self._restore(entry, out_dir)
+        if restored is not None:
+            return restored
+        before = {p for f in folders for p in _files_under(out_dir / f)}
+        result = render()
+        written = {p for f in folders for p in _files_under(out_dir / f)} - before
+        paths = sorted(
+            {f.path for f in result.files} | {p.relative_to(out_dir).as_posix() for p in written}
+        )
+        self._store(entry, out_dir, paths, result)
+        return result
+
+    def _restore(self, entry: Path, out_dir: Path) -> Cached | None:
+        index = entry / "index.json"
+        if not index.is_file():
+            return None
+        try:
+            data = json.loads(index.read_text(encoding="utf-8"))
+            for rel in data["paths"]:
+                target = out_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _copy(entry / "files" / rel, target)
+        except (OSError, ValueError, KeyError):
+            return None  # a damaged entry is rendered again
+        files = [GeneratedFile(**f) for f in data["files"]]
+        issues = [_issue(i) for i in data["issues"]]
+        return Cached(files, issues)
+
+    def _store(self, entry: Path, out_dir: Path, paths: list[str], result: Cached) -> None:
+        partial = entry.with_name(entry.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        try:
+            for rel in paths:
+                target = partial / "files" / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _copy(out_dir / rel, target)
+            index = {
+                "paths": paths,
+                "files": [f.to_dict() for f in result.files],
+                "issues": [i.to_dict() for i in result.issues],
+            }
+            (partial / "index.json").write_text(
+                json.dumps(index, ensure_ascii=False), encoding="utf-8"
+            )
+            shutil.rmtree(entry, ignore_errors=True)
+            partial.rename(entry)
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)  # no cache is slower, never wrong
+            return
+        self._prune(entry.parent)
+
+    @staticmethod
+    def _prune(folder: Path) -> None:
+        entries = sorted(
+            (p for p in folder.iterdir() if p.is_dir() and not p.name.endswith(".partial")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for stale in entries[KEEP_PER_RENDERER:]:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A real copy: a later stage may rewrite an output in place, which must not reach the cache."""
+    if target.exists():
+        target.unlink()
+    shutil.copyfile(source, target)
+
+
+def _issue(data: dict[str, Any]) -> Issue:
+    return Issue(
+        data["file"],
+        data.get("line"),
+        data.get("field", ""),
+        data["message"],
+        Severity(data.get("severity", "error")),
+        data.get("code", ""),
+        data.get("hint", ""),
+    )
