@@ -27,7 +27,7 @@ def load_project(config: Config) -> Project:
         raise CemsError(f"目录不存在 (no such folder): {config.root}")
     schemas = load_schemas(config.schemas_dir, config.root)
     sources = discover(config, schemas)
-    issues = sort_issues(validate_sources(sources, schemas))
+    issues = sort_issues([*schemas.notes, *validate_sources(sources, schemas)])
     model = None if has_errors(issues) else build_model(sources, schemas)
     return Project(config, schemas, sources, issues, model)
 

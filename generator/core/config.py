@@ -68,13 +68,12 @@ class Config:
         own = self.root / "schemas"
         return own if own.is_dir() else resource_path("schemas")
 
-    @property
-    def editor_schemas_dir(self) -> Path | None:
-        """Schemas that editors can reach by a relative `$schema` path, if the repository has any:
-        its own schemas/, else the copy `cems init` keeps in .cems/schemas/."""
+    def editor_schema(self, name: str) -> Path | None:
+        """A schema file editors can reach by a relative `$schema` path, if the repository has
+        one: its own schemas/<name>, else the copy `cems init` keeps in .cems/schemas/."""
         for folder in (self.root / "schemas", self.root / ".cems" / "schemas"):
-            if folder.is_dir():
-                return folder
+            if (folder / name).is_file():
+                return folder / name
         return None
 
     @property
