@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 

@@ -36,9 +36,7 @@ def _refuse_duplicate_title(model: Model, title: str) -> None:
     wanted = " ".join(title.split())
     for document in model.documents:
         if " ".join(document.title.split()) == wanted:
-            message = (
-                f"已有同名文件 {document.id}《{document.title}》 (a document with this title exists)"
-            )
+            message = f"已有同名文件 {document.id}《{document.title}》 (a document with this title exists)"
             raise CemsError(
                 message,
                 [Issue(document.path, None, "title", message, code="NEW-TITLE-DUPLICATE")],
