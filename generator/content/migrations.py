@@ -28,10 +28,14 @@ class Change:
     field: str
     zh: str
     en: str
-    action: dict[str, Any] | None  # None: done by hand
+    action: dict[str, Any] | None  # None: done by hand (or nothing to do when optional)
+    optional: bool = False
 
     def describe(self) -> str:
-        how = "可自动迁移 (cems migrate --apply)" if self.action else "请手工修改 (by hand)"
+        if self.action:
+            how = "可自动迁移 (cems migrate --apply)"
+        else:
+            how = "可选，按需填写 (optional)" if self.optional else "请手工修改 (by hand)"
         return f"v{self.source}→v{self.target} {self.file} [{self.field}]：{self.zh}（{how}） ({self.en})"
 
 
@@ -65,6 +69,7 @@ def pending_changes(version: int) -> list[Change]:
                     str(change["zh"]),
                     str(change["en"]),
                     change.get("action"),
+                    bool(change.get("optional", False)),
                 )
             )
     return changes
