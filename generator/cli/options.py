@@ -8,18 +8,24 @@ from typing import Any
 
 import click
 
-from generator.core.config import Config
+from generator.core.config import Config, require_root
 
 F = Callable[..., Any]
+
+
+def _discover_root(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path:
+    """The repository root at or above --root (default: the working directory)."""
+    return require_root(value if value is not None else Path.cwd())
 
 
 def root_option(func: F) -> F:
     return click.option(
         "--root",
         type=click.Path(file_okay=False, path_type=Path),
-        default=".",
-        show_default=True,
-        help="内容仓库根目录 (content repository root).",
+        default=None,
+        callback=_discover_root,
+        help="内容仓库根目录，默认从当前目录向上查找 (content repository root; default: found "
+        "upward from the working directory).",
     )(func)
 
 

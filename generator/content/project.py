@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.content.discover import Sources, discover
+from generator.content.migrations import version_issues
 from generator.content.model import Model, build_model
+from generator.content.placeholders import merge_placeholders, placeholder_issues
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.content.validate import validate_sources
 from generator.core.config import Config
@@ -27,7 +29,10 @@ def load_project(config: Config) -> Project:
         raise CemsError(f"目录不存在 (no such folder): {config.root}")
     schemas = load_schemas(config.schemas_dir, config.root)
     sources = discover(config, schemas)
-    issues = sort_issues(validate_sources(sources, schemas))
+    placeholders = placeholder_issues(sources.all_files())
+    found = merge_placeholders(placeholders, validate_sources(sources, schemas))
+    versions = version_issues(sources.organisation)
+    issues = sort_issues([*schemas.notes, *versions, *found])
     model = None if has_errors(issues) else build_model(sources, schemas)
     return Project(config, schemas, sources, issues, model)
 

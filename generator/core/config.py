@@ -5,7 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core.issues import CemsError
 from generator.core.resources import resource_path
+
+# A folder is a cems content repository when it holds one of these (checked in this order).
+ROOT_MARKERS = ("content/organisation.yaml", ".cems/config.yaml")
+
+
+def find_root(start: Path | str) -> Path | None:
+    """The nearest folder at or above `start` that holds a root marker, else None."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if any((folder / marker).is_file() for marker in ROOT_MARKERS):
+            return folder
+    return None
+
+
+def require_root(start: Path | str) -> Path:
+    """`find_root`, or a plain refusal naming the folder (exit 1)."""
+    found = find_root(start)
+    if found is None:
+        raise CemsError(
+            f"这里不是 cems 内容仓库：{Path(start).resolve()} 及其上级目录中都没有 "
+            "content/organisation.yaml。请进入内容仓库再运行，或用 --root 指定；"
+            "新单位请先运行 cems init DIR --name 单位名称 --prefix 代号 "
+            "(not a cems repository: no content/organisation.yaml here or above; "
+            "cd into one, pass --root, or start one with cems init)"
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -40,6 +67,14 @@ class Config:
         """The repository's own schemas/ when it keeps a copy, else the ones shipped with cems."""
         own = self.root / "schemas"
         return own if own.is_dir() else resource_path("schemas")
+
+    def editor_schema(self, name: str) -> Path | None:
+        """A schema file editors can reach by a relative `$schema` path, if the repository has
+        one: its own schemas/<name>, else the copy `cems init` keeps in .cems/schemas/."""
+        for folder in (self.root / "schemas", self.root / ".cems" / "schemas"):
+            if (folder / name).is_file():
+                return folder / name
+        return None
 
     @property
     def templates_dir(self) -> Path:

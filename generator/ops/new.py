@@ -6,7 +6,6 @@ record type needs a schema only, not code. The file is validated before it is ke
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,36 +13,34 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator.content.conventions import conventions_of, next_document_id, next_record_id
 from generator.content.model import DOCUMENT_KINDS, Model
 from generator.content.project import load_project, require_model
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, has_errors
 
-KIND_FOLDERS = {
-    "manual": "manual",
-    "procedure": "procedures",
-    "rule": "rules",
-    "instruction": "instructions",
-    "form": "forms",
-}
-KIND_PREFIX = {
-    "manual": "CEMS-M",
-    "procedure": "CEMS-QP",
-    "rule": "CEMS-GZ",
-    "instruction": "CEMS-WI",
-    "form": "CEMS-F",
-}
 PLACEHOLDER = "待填写"
 
 
-def _next_id(model: Model, kind: str) -> str:
-    prefix = KIND_PREFIX[kind]
-    numbers = [
-        int(m.group(1))
-        for d in model.documents
-        if (m := re.fullmatch(re.escape(prefix) + r"-(\d+)", d.id))
-    ]
-    return f"{prefix}-{max(numbers, default=0) + 1:02d}"
+def _schema_modeline_path(config: Config, path: Path, schema: str) -> str:
+    """Relative `$schema` path from `path` to an editor-reachable copy, or "" if none."""
+    target = config.editor_schema(schema)
+    if target is None:
+        return ""
+    up = "../" * (len(path.relative_to(config.root).parts) - 1)
+    return up + target.relative_to(config.root).as_posix()
+
+
+def _refuse_duplicate_title(model: Model, title: str) -> None:
+    """Two documents with one title cannot be told apart in registers and file names."""
+    wanted = " ".join(title.split())
+    for document in model.documents:
+        if " ".join(document.title.split()) == wanted:
+            message = f"已有同名文件 {document.id}《{document.title}》 (a document with this title exists)"
+            raise CemsError(
+                message,
+                [Issue(document.path, None, "title", message, code="NEW-TITLE-DUPLICATE")],
+            )
 
 
 def _dump(data: dict[str, Any]) -> str:
@@ -119,8 +116,10 @@ class _Example:
 def new_document(config: Config, kind: str, title: str, author: str | None, today: str) -> Path:
     project = load_project(config)
     model = require_model(project)
-    doc_id = _next_id(model, kind)
+    _refuse_duplicate_title(model, title)
     org = model.organisation
+    conventions = conventions_of(org.data, (d.id for d in model.documents))
+    doc_id = next_document_id(conventions, kind, (d.id for d in model.documents))
     owner = org.departments[0].id
     front = {
         "id": doc_id,
@@ -138,7 +137,7 @@ def new_document(config: Config, kind: str, title: str, author: str | None, toda
     }
     if kind == "form":
         front["record_type"] = project.schemas.record_types()[0]
-    folder = config.documents_dir / KIND_FOLDERS[kind]
+    folder = config.documents_dir / conventions.kinds[kind].folder
     path = folder / f"{doc_id}-{title}.md"
     env = Environment(
         loader=FileSystemLoader(config.template("new")),
@@ -146,11 +145,8 @@ def new_document(config: Config, kind: str, title: str, author: str | None, toda
         keep_trailing_newline=True,
         autoescape=False,
     )
-    schema_path = Path(
-        "../" * (len(path.relative_to(config.root).parts) - 1), "schemas/document.schema.json"
-    )
     text = env.get_template("document.md.j2").render(
-        schema_path=schema_path.as_posix(),
+        schema_path=_schema_modeline_path(config, path, "document.schema.json"),
         front_matter=_dump(front),
         owner_name=model.department_name(owner),
     )
@@ -170,10 +166,13 @@ def new_record(config: Config, record_type: str, record_id: str | None, today: s
         path = config.records_dir / record_type / f"{name}.csv"
         return _write_checked(config, path, ",".join(columns) + "\n")
     example = _Example(model, project.schemas.registry, today).value(schema, schema["$id"], "")
-    example["id"] = record_id or f"{record_type.upper()}-{today.replace('-', '')}"
+    conventions = conventions_of(model.organisation.data, (d.id for d in model.documents))
+    existing = (r.id for r in model.records_of(record_type))
+    example["id"] = record_id or next_record_id(conventions, record_type, today, existing)
     example["title"] = str(schema.get("title", record_type)).split(" (")[0]
     path = config.records_dir / record_type / f"{example['id']}.yaml"
-    header = f"# yaml-language-server: $schema=../../schemas/records/{record_type}.schema.json\n"
+    schema_path = _schema_modeline_path(config, path, f"records/{record_type}.schema.json")
+    header = f"# yaml-language-server: $schema={schema_path}\n" if schema_path else ""
     return _write_checked(config, path, header + _dump(example))
 
 

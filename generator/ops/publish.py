@@ -172,6 +172,20 @@ def publish_versions(
                 )
             ],
         )
+    if Git(config.root).resolve("HEAD") is None:
+        raise CemsError(
+            "git 仓库还没有提交，无法发布版本站点 (no commits yet: nothing to publish)",
+            [
+                Issue(
+                    ".git",
+                    None,
+                    "",
+                    "发布版本站点需要至少一次提交 (versions need at least one commit)",
+                    code="PUBLISH-NO-COMMITS",
+                    hint="git add -A && git commit -m 初始化",
+                )
+            ],
+        )
     versions = release_versions(config.root)
     versions_dir = out_dir / "versions"
     shutil.rmtree(versions_dir, ignore_errors=True)

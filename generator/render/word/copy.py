@@ -41,8 +41,9 @@ RENDERER_VERSION = "cems-word-1"
 
 
 def reference_bytes(config: Config) -> bytes:
-    """The content repository's reference .docx, or the built-in default when it has none."""
-    path = config.templates_dir / "word" / "reference.docx"
+    """The content repository's templates/word/reference.docx, else the one cems ships
+    (the same bytes `build_reference` writes), else the built-in default."""
+    path = config.template("word", "reference.docx")
     return path.read_bytes() if path.is_file() else build_reference()
 
 
