@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.content.model import DOCUMENT_KINDS, STATUS_ZH, Document, Model
 from generator.control.types import UNRELEASED, Change, DocumentControl, History, Signature
-from generator.render.site.text import format_when, md_link, md_table, sanitize_markdown
+from generator.render.site.text import format_when, md_link, md_table
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         rows=revision_rows(model, control),
         fingerprint=control.in_force.content_sha256[:16] if control.in_force else "",
         fingerprint_state=fingerprint_state(control),
-        body=Markup(sanitize_markdown(doc.body)),
+        body=Markup(doc.body),
     )
     return Page(path, f"{doc.id} {doc.title}", markdown, doc.path)
 
@@ -236,7 +236,7 @@ def archived_page(ctx: SiteContext, doc_id: str, source: str, text: str) -> Page
                 "empty": "无发布记录。",
             }
         ],
-        body=Markup(sanitize_markdown(body)),
+        body=Markup(body),
     )
     return Page(path, f"{doc_id} {title}", markdown, source)
 

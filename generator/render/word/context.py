@@ -29,6 +29,7 @@ class CopyContext:
     departments: tuple[tuple[str, str], ...]
     commit: str
     base_dir: str  # the document's folder, for relative images
+    image_roots: tuple[str, ...] = ()  # images are embedded only from inside these folders
     department: str = ""  # set for a department's controlled copy
     distribution_number: str = ""
 
@@ -88,6 +89,7 @@ def context_for(
         departments=tuple(sorted((d.id, d.name) for d in model.organisation.departments)),
         commit=source_commit(control, history),
         base_dir=str((config.root / document.path).parent),
+        image_roots=(str(config.content_dir), str(config.records_dir)),
         department=department,
         distribution_number=distribution_number(document, control, department)
         if department

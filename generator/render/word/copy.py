@@ -63,6 +63,7 @@ def build_copy(ctx: CopyContext, template: bytes) -> Any:
         document,
         ctx.document.body,
         base_dir=Path(ctx.base_dir),
+        image_roots=tuple(Path(r) for r in ctx.image_roots),
         usable_width=layout.usable_width(document),
     )
     layout.marks(document, ctx)
