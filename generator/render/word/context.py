@@ -15,7 +15,9 @@ from generator.core.config import Config
 
 STATUS_IN_FORCE, STATUS_DRAFT, STATUS_WITHDRAWN = "in_force", "draft", "withdrawn"
 MASTER_NUMBER = "母本"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+# Not allowed in Windows file names, or special in a Markdown link target, URL or HTML
+# (a title with `&`, a backtick or brackets must still give a download link that resolves).
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s&#%`\'()\[\]{}!;]+')
 
 
 @dataclass(frozen=True)
