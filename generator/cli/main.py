@@ -28,6 +28,7 @@ from generator.cli import (
     verify,
 )
 from generator.core.issues import CemsError, ExitCode
+from generator.core.oserrors import os_error
 from generator.core.output import issues_to_json, issues_to_text
 
 
@@ -38,20 +39,17 @@ class CemsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CemsError as error:
-            fmt = ctx.meta.get("cems.format", "text")
-            if error.issues:
-                out = (
-                    issues_to_json(error.issues) if fmt == "json" else issues_to_text(error.issues)
-                )
-                click.echo(out, err=fmt != "json")
-            click.echo(f"cems: {error.message}", err=True)
-            ctx.exit(int(error.exit_code))
+            _report(ctx, error)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # `cems ... | head`: the reader left; nothing more to say
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as error:  # read-only or full output folder, busy port: the user's to fix
+            if ctx.meta.get("cems.debug"):
+                traceback.print_exc()
+            _report(ctx, os_error(error))
         except KeyboardInterrupt:
             click.echo("cems: 已中断 (interrupted)", err=True)
             ctx.exit(130)
@@ -64,6 +62,15 @@ class CemsGroup(click.Group):
                 err=True,
             )
             ctx.exit(int(ExitCode.INTERNAL))
+
+
+def _report(ctx: click.Context, error: CemsError) -> None:
+    fmt = ctx.meta.get("cems.format", "text")
+    if error.issues:
+        out = issues_to_json(error.issues) if fmt == "json" else issues_to_text(error.issues)
+        click.echo(out, err=fmt != "json")
+    click.echo(f"cems: {error.message}", err=True)
+    ctx.exit(int(error.exit_code))
 
 
 @click.group(cls=CemsGroup, context_settings={"help_option_names": ["-h", "--help"]})

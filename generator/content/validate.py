@@ -114,7 +114,10 @@ def build_index(sources: Sources) -> tuple[IdIndex, list[Issue]]:
 
 
 def _make_validator_class(
-    index: IdIndex, limit: date, broken: AbstractSet[str] = frozenset(), suppressed: list[int] | None = None
+    index: IdIndex,
+    limit: date,
+    broken: AbstractSet[str] = frozenset(),
+    suppressed: list[int] | None = None,
 ) -> Any:
     """The schema validator with cems's keywords: `x-ref` (an id defined elsewhere; kinds in
     `broken` are not checked, only counted in `suppressed[0]`) and `x-past` (a recorded date

@@ -137,7 +137,7 @@ def safe_title(title: str) -> str:
                     "title",
                     "文件名称用作文件名，只能是普通文字 (the title becomes the file name)",
                     code="NEW-TITLE",
-                    hint="去掉 / \\ : * ? \" < > | 和 ..，例如：能源计量管理程序",
+                    hint='去掉 / \\ : * ? " < > | 和 ..，例如：能源计量管理程序',
                 )
             ],
         )

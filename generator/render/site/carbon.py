@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import Markup
-
 from generator.carbon.calc.inventory import inventory_years
 from generator.carbon.report.sections import render_assessment
 from generator.content.model import Model

@@ -142,12 +142,7 @@ def _add_image(
     # never embed a file from outside the repository (validate reports such references;
     # this guards released texts read from git, which were validated by an older rule set)
     inside = path is not None and base_dir is not None and _contained(path, roots or (base_dir,))
-    if (
-        path is not None
-        and inside
-        and path.is_file()
-        and path.suffix.lower() in IMAGE_SUFFIXES
-    ):
+    if path is not None and inside and path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
         picture = paragraph.add_run().add_picture(str(path))
         if picture.width > max_width:  # keep the aspect ratio inside the text column
             picture.height = int(picture.height * max_width / picture.width)
