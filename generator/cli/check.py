@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import click
 
-from generator.cli.options import config_for, format_option, root_option
+from generator.cli.options import DATE, config_for, format_option, root_option
 from generator.core.issues import ExitCode, Severity
 from generator.core.output import issues_to_text
 from generator.ops.check import CheckResult, run_check
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
-    except ValueError:
-        raise click.BadParameter(f"'{value}' 不是 YYYY-MM-DD 日期") from None
 
 
 def _text(result: CheckResult) -> str:
@@ -42,7 +32,7 @@ def _text(result: CheckResult) -> str:
 @click.command("check")
 @root_option
 @format_option
-@click.option("--today", callback=_date, default=None, help="参照日期，默认最新提交的日期。")
+@click.option("--today", type=DATE, default=None, help="参照日期，默认最新提交的日期。")
 @click.option("--strict", is_flag=True, help="警告（如评审逾期）也算失败 (warnings fail too).")
 def command(root: Path, fmt: str, today: str | None, strict: bool) -> None:
     """检查文件评审是否逾期、有无未发布的修改和校验错误 (check reviews, drafts, validity)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import config_for, format_option, root_option
+from generator.cli.options import DATE_OR_RELEASE, config_for, format_option, root_option
 from generator.content.model import Model
 from generator.content.project import load_project, require_model
 from generator.control.revisions import in_force_at, read_history
@@ -25,7 +25,11 @@ def _title(model: Model, doc_id: str) -> str:
 @root_option
 @format_option
 @click.option(
-    "--at", "when", required=True, help="日期 YYYY-MM-DD 或发布版本/标签 (a date or a release)."
+    "--at",
+    "when",
+    type=DATE_OR_RELEASE,
+    required=True,
+    help="日期 YYYY-MM-DD 或发布版本/标签 (a date or a release).",
 )
 def command(root: Path, fmt: str, when: str) -> None:
     """查询某日或某次发布时有效的文件版次 (revisions in force on a date or at a release)."""
@@ -37,8 +41,11 @@ def command(root: Path, fmt: str, when: str) -> None:
         raise CemsError("无法从 git 得到文件历史 (cannot read document history)", errors)
     is_release = any(when in (r.tag, r.version) for r in history.releases)
     if not is_release and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
-        raise CemsError(
-            f"'{when}' 既不是日期 YYYY-MM-DD，也不是已有的发布 (neither a date nor a release)"
+        known = "、".join(r.version for r in history.releases) or "无"
+        raise click.BadParameter(
+            f"'{when}' 既不是日期 YYYY-MM-DD，也不是已有的发布（已有：{known}） "
+            "(neither a date nor a release)",
+            param_hint="'--at'",
         )
     revisions = in_force_at(history, when)
     rows = [

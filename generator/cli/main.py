@@ -30,6 +30,7 @@ from generator.cli import (
     verify,
 )
 from generator.core.issues import CemsError, ExitCode
+from generator.core.oserrors import os_error
 from generator.core.output import issues_to_json, issues_to_text
 
 
@@ -40,20 +41,17 @@ class CemsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CemsError as error:
-            fmt = ctx.meta.get("cems.format", "text")
-            if error.issues:
-                out = (
-                    issues_to_json(error.issues) if fmt == "json" else issues_to_text(error.issues)
-                )
-                click.echo(out, err=fmt != "json")
-            click.echo(f"cems: {error.message}", err=True)
-            ctx.exit(int(error.exit_code))
+            _report(ctx, error)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # `cems ... | head`: the reader left; nothing more to say
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as error:  # read-only or full output folder, busy port: the user's to fix
+            if ctx.meta.get("cems.debug"):
+                traceback.print_exc()
+            _report(ctx, os_error(error))
         except KeyboardInterrupt:
             click.echo("cems: 已中断 (interrupted)", err=True)
             ctx.exit(130)
@@ -68,6 +66,15 @@ class CemsGroup(click.Group):
             ctx.exit(int(ExitCode.INTERNAL))
 
 
+def _report(ctx: click.Context, error: CemsError) -> None:
+    fmt = ctx.meta.get("cems.format", "text")
+    if error.issues:
+        out = issues_to_json(error.issues) if fmt == "json" else issues_to_text(error.issues)
+        click.echo(out, err=fmt != "json")
+    click.echo(f"cems: {error.message}", err=True)
+    ctx.exit(int(error.exit_code))
+
+
 @click.group(cls=CemsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="出错时显示 Python 调用栈 (show stack traces).")
 @click.version_option(package_name="cems")
@@ -78,7 +85,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
 
 
-VERBS = (build, carbon, check, demo, in_force, init, migrate, new, publish, release, serve, validate, verify)
+VERBS = (
+    build,
+    carbon,
+    check,
+    demo,
+    in_force,
+    init,
+    migrate,
+    new,
+    publish,
+    release,
+    serve,
+    validate,
+    verify,
+)
 for _verb in VERBS:
     cli.add_command(_verb.command)
 

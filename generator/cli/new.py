@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import config_for, root_option
+from generator.cli.options import DATE, config_for, root_option
 from generator.ops.new import document_kinds, new_document, new_record, today_iso
 
 
@@ -16,7 +16,7 @@ from generator.ops.new import document_kinds, new_document, new_record, today_is
 @click.option("--title", help="文件名称（新建文件时必填） (document title).")
 @click.option("--author", help="编制人 id (author person id).")
 @click.option("--id", "record_id", help="记录编号 (record id).")
-@click.option("--date", "when", help="记录日期 YYYY-MM-DD，默认今天 (record date).")
+@click.option("--date", "when", type=DATE, help="记录日期 YYYY-MM-DD，默认今天 (record date).")
 def command(
     root: Path,
     kind: str,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +64,44 @@ def config_for(root: Path, out: Path | None = None) -> Config:
 def progress(message: str) -> None:
     """Progress for long work goes to stderr so --format json stays clean on stdout."""
     click.echo(f"» {message}", err=True)
+
+
+class DateType(click.ParamType):
+    """A calendar date written strictly as YYYY-MM-DD (2025-02-30 and 2026-9-1 are refused);
+    the value stays the ISO text. A bad date is a usage error (exit 2)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if isinstance(value, date):
+            return value.isoformat()
+        text = str(value).strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return date.fromisoformat(text).isoformat()
+            except ValueError:
+                self.fail(
+                    f"'{text}' 不是真实存在的日期（YYYY-MM-DD） (not a calendar date)", param, ctx
+                )
+        self.fail(
+            f"'{text}' 不是 YYYY-MM-DD 格式的日期，如 2025-03-01 (not YYYY-MM-DD)", param, ctx
+        )
+
+
+class DateOrReleaseType(DateType):
+    """A date (checked as `DateType`) or a release version/tag, told apart by their look:
+    anything starting with digits and a dash is meant as a date."""
+
+    name = "YYYY-MM-DD|RELEASE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        if re.match(r"\d+-", text) or re.fullmatch(r"\d{8}", text):
+            return super().convert(text, param, ctx)
+        if not text:
+            self.fail("不能为空 (must not be empty)", param, ctx)
+        return text
+
+
+DATE = DateType()
+DATE_OR_RELEASE = DateOrReleaseType()

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import config_for, root_option
+from generator.cli.options import DATE, config_for, root_option
 from generator.ops.release import create_release
 
 
 @click.command("release")
 @root_option
 @click.argument("version")
-@click.option("--effective-date", default=None, help="生效日期 YYYY-MM-DD，默认发布当天。")
+@click.option(
+    "--effective-date", type=DATE, default=None, help="生效日期 YYYY-MM-DD，默认发布当天。"
+)
 @click.option("--message", "-m", default=None, help="发布说明 (release note).")
 @click.option("--sign", is_flag=True, help="用 gpg 签名标签 (git tag -s).")
 @click.option("--require-signed", is_flag=True, help="签名无法验证时拒绝发布 (refuse unsigned).")

@@ -11,6 +11,7 @@ from generator.content.load import (
     load_markdown_file,
     load_yaml_file,
 )
+from generator.content.paths import allowed_roots, image_issues, is_inside, outside_issue
 from generator.content.schemas import SchemaSet
 from generator.core.config import Config
 from generator.core.issues import Issue
@@ -33,10 +34,18 @@ class Sources:
 
 def discover(config: Config, schemas: SchemaSet) -> Sources:
     """Read every content file; parse problems become issues on the file, never exceptions."""
+    roots = allowed_roots(config)
     org_file = config.organisation_file
-    organisation = load_yaml_file(org_file, config.rel(org_file)) if org_file.is_file() else None
-    sources = Sources(organisation=organisation)
-    if organisation is None:
+    outside: list[Issue] = []
+    if org_file.is_symlink() and not is_inside(org_file, roots):
+        outside.append(outside_issue(config, org_file))
+    organisation = (
+        load_yaml_file(org_file, config.rel(org_file))
+        if org_file.is_file() and not outside
+        else None
+    )
+    sources = Sources(organisation=organisation, issues=outside)
+    if organisation is None and not outside:
         sources.issues.append(
             Issue(
                 "content/organisation.yaml",
@@ -47,8 +56,17 @@ def discover(config: Config, schemas: SchemaSet) -> Sources:
             )
         )
     for path in iter_files(config.documents_dir, (".md",)):
-        sources.documents.append(load_markdown_file(path, config.rel(path)))
+        if not is_inside(path, roots):
+            sources.issues.append(outside_issue(config, path))
+            continue
+        doc = load_markdown_file(path, config.rel(path))
+        sources.documents.append(doc)
+        if not doc.issues:
+            sources.issues += image_issues(config, path, doc.rel, doc.body, doc.body_line)
     for path in iter_files(config.records_dir, (".yaml", ".yml", ".csv")):
+        if not is_inside(path, roots):
+            sources.issues.append(outside_issue(config, path))
+            continue
         rel = config.rel(path)
         parts = path.relative_to(config.records_dir).parts
         record_type = parts[0] if len(parts) > 1 else ""

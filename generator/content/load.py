@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from generator.content.limits import decode_error, illegal_characters
 from generator.core.issues import Issue
 
 try:  # the C composer is ~6x faster; marks and node identity are the same
@@ -163,15 +164,35 @@ def _problem_issue(rel: str, problem: YamlProblem) -> Issue:
     return Issue(rel, problem.line, problem.field, problem.message, code="YAML-PARSE")
 
 
-def load_yaml_file(path: Path, rel: str) -> SourceFile:
-    source = SourceFile(rel=rel, kind="yaml")
+def _read_into(source: SourceFile, path: Path) -> bool:
+    """Read the file's text into `source`; False (with located issues) when it is not UTF-8
+    or holds characters Word and Excel cannot store, so it is not parsed any further."""
     try:
         source.text = read_text(path)
-        source.data, source.positions = parse_yaml(source.text)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        source.issues.append(decode_error(source.rel, path, error))
+        return False
+    except OSError as error:
         source.issues.append(
-            Issue(rel, None, "", "文件不是 UTF-8 编码 (file is not UTF-8)", code="FILE-ENCODING")
+            Issue(
+                source.rel,
+                None,
+                "",
+                f"无法读取文件 (cannot read file): {error.strerror or error}",
+                code="FILE-READ",
+            )
         )
+        return False
+    source.issues += illegal_characters(source.rel, source.text)
+    return not source.issues
+
+
+def load_yaml_file(path: Path, rel: str) -> SourceFile:
+    source = SourceFile(rel=rel, kind="yaml")
+    if not _read_into(source, path):
+        return source
+    try:
+        source.data, source.positions = parse_yaml(source.text)
     except YamlProblem as problem:
         source.issues.append(_problem_issue(rel, problem))
     return source
@@ -179,12 +200,7 @@ def load_yaml_file(path: Path, rel: str) -> SourceFile:
 
 def load_markdown_file(path: Path, rel: str) -> SourceFile:
     source = SourceFile(rel=rel, kind="markdown")
-    try:
-        source.text = read_text(path)
-    except UnicodeDecodeError:
-        source.issues.append(
-            Issue(rel, None, "", "文件不是 UTF-8 编码 (file is not UTF-8)", code="FILE-ENCODING")
-        )
+    if not _read_into(source, path):
         return source
     front, source.body, source.body_line = split_front_matter(source.text)
     if front is None:
@@ -224,12 +240,7 @@ def _coerce(value: str, types: Any) -> Any:
 def load_csv_file(path: Path, rel: str, row_schema: dict[str, Any] | None) -> SourceFile:
     """Read a CSV as {"rows": [...]}; each row typed by its schema's property types."""
     source = SourceFile(rel=rel, kind="csv")
-    try:
-        source.text = read_text(path)
-    except UnicodeDecodeError:
-        source.issues.append(
-            Issue(rel, None, "", "文件不是 UTF-8 编码 (file is not UTF-8)", code="FILE-ENCODING")
-        )
+    if not _read_into(source, path):
         return source
     props = (row_schema or {}).get("properties", {})
     reader = csv.reader(io.StringIO(source.text, newline=""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from generator.content.discover import Sources, discover
 from generator.content.migrations import version_issues
@@ -23,14 +24,15 @@ class Project:
     model: Model | None  # None when the content has errors
 
 
-def load_project(config: Config) -> Project:
-    """Read and validate everything; build the model only from valid content."""
+def load_project(config: Config, today: date | None = None) -> Project:
+    """Read and validate everything; build the model only from valid content. `today` bounds
+    recorded dates (default: the real date)."""
     if not config.root.is_dir():
         raise CemsError(f"目录不存在 (no such folder): {config.root}")
     schemas = load_schemas(config.schemas_dir, config.root)
     sources = discover(config, schemas)
     placeholders = placeholder_issues(sources.all_files())
-    found = merge_placeholders(placeholders, validate_sources(sources, schemas))
+    found = merge_placeholders(placeholders, validate_sources(sources, schemas, today))
     versions = version_issues(sources.organisation)
     issues = sort_issues([*schemas.notes, *versions, *found])
     model = None if has_errors(issues) else build_model(sources, schemas)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from generator.content.discover import Sources
+from generator.content.limits import after_limit, empty_record, latest_allowed, value_issues
 from generator.content.load import SourceFile
 from generator.content.schemas import SchemaSet
 from generator.content.standard import clause_ids
@@ -110,11 +113,36 @@ def build_index(sources: Sources) -> tuple[IdIndex, list[Issue]]:
     return index, issues
 
 
-def _make_validator_class(index: IdIndex) -> Any:
+def _make_validator_class(
+    index: IdIndex,
+    limit: date,
+    broken: AbstractSet[str] = frozenset(),
+    suppressed: list[int] | None = None,
+) -> Any:
+    """The schema validator with cems's keywords: `x-ref` (an id defined elsewhere; kinds in
+    `broken` are not checked, only counted in `suppressed[0]`) and `x-past` (a recorded date
+    not after `limit`)."""
+    counter = suppressed if suppressed is not None else [0]
+
+    def x_past(
+        validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
+        if enabled and after_limit(instance, limit):
+            yield ValidationError(
+                f"{instance} is after {limit}",
+                validator="x-past",
+                validator_value=limit.isoformat(),
+                instance=instance,
+                schema=schema,
+            )
+
     def x_ref(
         validator: Any, kind: str, instance: Any, schema: dict[str, Any]
     ) -> Iterator[ValidationError]:
         if isinstance(instance, str) and not index.has(kind, instance):
+            if kind in broken:
+                counter[0] += 1
+                return
             yield ValidationError(
                 f"unknown {kind} '{instance}'",
                 validator="x-ref",
@@ -123,7 +151,7 @@ def _make_validator_class(index: IdIndex) -> Any:
                 schema=schema,
             )
 
-    return validators.extend(Draft202012Validator, {"x-ref": x_ref})
+    return validators.extend(Draft202012Validator, {"x-ref": x_ref, "x-past": x_past})
 
 
 def _title(error: ValidationError) -> str:
@@ -192,6 +220,19 @@ def _describe(error: ValidationError) -> tuple[str, list[str | int], str]:
         return f"{label}最多 {value} 项 (at most {value} item(s))", path, ""
     if kind == "minLength":
         return f"{label}不能为空 (must not be empty)", path, ""
+    if kind == "maxLength":
+        return (
+            f"{label}最多 {value} 个字符，实际 {len(str(inst))} 个 (at most {value} characters)",
+            path,
+            str(error.schema.get("description", "")),
+        )
+    if kind == "x-past":
+        return (
+            f"{label}{inst} 晚于今天之后的容许日期 {value}：记录的是已发生的事，不能是将来 "
+            "(date lies in the future)",
+            path,
+            "检查年份是否写错（如 2099 应为 2025）。",
+        )
     if kind == "uniqueItems":
         return f"{label}中有重复项 (items must be unique)", path, ""
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
@@ -228,7 +269,7 @@ def validate_file(
         registry=schemas.registry,
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
-    issues = []
+    issues = list(value_issues(source.rel, source.data, source.line_of))
     for error in _leaf_errors(validator.iter_errors(source.data)):
         message, path, hint = _describe(error)
         line = source.line_of(tuple(path))
@@ -318,12 +359,46 @@ def _record_type_rules(sources: Sources, schemas: SchemaSet) -> Iterator[Issue]:
             )
 
 
-def validate_sources(sources: Sources, schemas: SchemaSet) -> list[Issue]:
-    """All issues of a content repository, in no particular order."""
+def broken_reference_kinds(sources: Sources) -> set[str]:
+    """Reference kinds whose definitions could not be read: organisation.yaml missing, not
+    parsed or of the wrong shape means no person (or department) id is known."""
+    org = sources.organisation
+    if org is None or org.issues or not isinstance(org.data, dict):
+        return {"person", "department"}
+    return {
+        kind
+        for key, kind in (("people", "person"), ("departments", "department"))
+        if not isinstance(org.data.get(key), list)
+    }
+
+
+def suppressed_issue(count: int, broken: set[str]) -> Issue:
+    """The one line that stands for the reference errors a broken definition file caused."""
+    kinds = "、".join(REF_KINDS_ZH[k] for k in sorted(broken))
+    return Issue(
+        "content/organisation.yaml",
+        None,
+        "",
+        f"organisation.yaml 无法使用，另有 {count} 个依赖它的{kinds}引用错误未列出 "
+        f"({count} dependent reference error(s) suppressed)",
+        severity=Severity.WARNING,
+        code="XREF-SUPPRESSED",
+        hint="先改正 organisation.yaml 的错误，再重新校验。",
+    )
+
+
+def validate_sources(
+    sources: Sources, schemas: SchemaSet, today: date | None = None
+) -> list[Issue]:
+    """All issues of a content repository, in no particular order. Recorded dates may not
+    lie more than `limits.FUTURE_TOLERANCE` after `today` (default: the real today)."""
     issues = list(sources.issues)
     index, index_issues = build_index(sources)
     issues += index_issues
-    validator_class = _make_validator_class(index)
+    # a broken organisation.yaml is one error, not one per reference to a person in it
+    broken = broken_reference_kinds(sources)
+    suppressed = [0]
+    validator_class = _make_validator_class(index, latest_allowed(today), broken, suppressed)
     if sources.organisation:
         issues += validate_file(
             sources.organisation, schemas.organisation, validator_class, schemas
@@ -333,7 +408,13 @@ def validate_sources(sources: Sources, schemas: SchemaSet) -> list[Issue]:
     for record_type, files in sources.records.items():
         schema = schemas.records[record_type]
         for rec in files:
+            empty = None if rec.issues else empty_record(rec.rel, rec.kind, rec.text, rec.data)
+            if empty:
+                issues.append(empty)
+                continue
             issues += validate_file(rec, schema, validator_class, schemas)
+    if suppressed[0]:
+        issues.append(suppressed_issue(suppressed[0], broken))
     org = (
         sources.organisation.data
         if sources.organisation and isinstance(sources.organisation.data, dict)

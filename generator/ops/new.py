@@ -6,6 +6,7 @@ record type needs a schema only, not code. The file is validated before it is ke
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, has_errors
 
 PLACEHOLDER = "待填写"
+TO_FILL_IN = frozenset({"VALUE-PLACEHOLDER", "RECORD-EMPTY"})  # expected in a fresh scaffold
 
 
 def _schema_modeline_path(config: Config, path: Path, schema: str) -> str:
@@ -113,6 +115,33 @@ class _Example:
         return PLACEHOLDER
 
 
+_TITLE_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_title(title: str) -> str:
+    """The title as part of a file name, or a CemsError: no path separators, no `..`, no
+    characters Windows refuses, nothing that leaves the document kind's folder."""
+    stripped = title.strip()
+    bad = _TITLE_FORBIDDEN.search(stripped)
+    if not stripped or bad or ".." in stripped or stripped.startswith("."):
+        shown = repr(bad.group()) if bad else "'..'" if ".." in stripped else repr(stripped[:1])
+        raise CemsError(
+            f"文件名称不能含路径分隔符、'..' 或字符 {shown} (title cannot contain path "
+            f"separators, '..' or {shown}): {title!r}",
+            [
+                Issue(
+                    "--title",
+                    None,
+                    "title",
+                    "文件名称用作文件名，只能是普通文字 (the title becomes the file name)",
+                    code="NEW-TITLE",
+                    hint='去掉 / \\ : * ? " < > | 和 ..，例如：能源计量管理程序',
+                )
+            ],
+        )
+    return stripped
+
+
 def new_document(config: Config, kind: str, title: str, author: str | None, today: str) -> Path:
     project = load_project(config)
     model = require_model(project)
@@ -138,7 +167,9 @@ def new_document(config: Config, kind: str, title: str, author: str | None, toda
     if kind == "form":
         front["record_type"] = project.schemas.record_types()[0]
     folder = config.documents_dir / conventions.kinds[kind].folder
-    path = folder / f"{doc_id}-{title}.md"
+    path = folder / f"{doc_id}-{safe_title(title)}.md"
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise CemsError(f"文件名称会离开文件夹 (title leaves the folder): {title!r}")
     env = Environment(
         loader=FileSystemLoader(config.template("new")),
         undefined=StrictUndefined,
@@ -181,7 +212,12 @@ def _write_checked(config: Config, path: Path, text: str) -> Path:
         raise CemsError(f"文件已存在 (file exists): {config.rel(path)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
-    issues: list[Issue] = [i for i in load_project(config).issues if i.file == config.rel(path)]
+    issues: list[Issue] = [
+        i
+        for i in load_project(config).issues
+        # placeholders and empty tables are there to be filled in: validate reports them
+        if i.file == config.rel(path) and i.code not in TO_FILL_IN
+    ]
     if has_errors(issues):  # never leave a half-valid file behind
         path.unlink()
         raise CemsError("生成的文件未通过校验 (scaffold did not validate)", issues)

@@ -42,4 +42,4 @@ def test_in_force_by_date_and_by_release(sample_copy: Path, git_repo, run_cli) -
     assert at("release/2024.1")["CEMS-QP-04"]["release"] == "release/2024.1"
     assert at("2024.2")["CEMS-QP-04"]["effective_date"] == "2024-06-01"
     code, _out, err = run_cli("in-force", "--root", str(sample_copy), "--at", "last week")
-    assert code == 1 and "既不是日期" in err
+    assert code == 2 and "既不是日期" in err

@@ -115,7 +115,7 @@ def test_refuses_bad_version_and_date(org: Org, run_cli) -> None:
     code, _out, err = run_cli(
         "release", "2024.1", "--root", str(org.root), "--effective-date", "2024/02/01"
     )
-    assert code == 1 and "RELEASE-EFFECTIVE-DATE" in err
+    assert code == 2 and "YYYY-MM-DD" in err  # a usage error, before anything is read
 
 
 def test_require_signed_refuses_without_a_key(org: Org, run_cli, monkeypatch) -> None:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import Markup
-
 from generator.carbon.calc.inventory import inventory_years
 from generator.carbon.report.sections import render_assessment
 from generator.content.model import Model
 from generator.core.issues import CemsError, Issue, Severity
 from generator.render.site.pages import Page, SiteContext
-from generator.render.site.text import md_text, sanitize_markdown
+from generator.render.site.text import md_text
 
 
 def carbon_years(model: Model) -> list[int]:
@@ -66,6 +64,6 @@ def carbon_pages(ctx: SiteContext) -> tuple[list[Page], dict[str, bytes], list[I
         if download:  # the controlled Word copy of the same report
             relative = "../../" + download
             text = text.replace("\n", f"\n\n[下载 Word 受控副本（.docx）]({relative})\n", 1)
-        markdown = str(Markup(sanitize_markdown(text)))
+        markdown = text
         pages.append(Page(f"{folder}/report.md", f"{year} 年度碳评估", markdown))
     return pages, files, issues

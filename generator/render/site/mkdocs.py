@@ -21,6 +21,7 @@ import yaml
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue
 from generator.core.resources import resource_path
+from generator.render.site.sanitize import PLUGIN_NAME, SanitizePlugin
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 
@@ -155,7 +156,10 @@ def _issue(record: logging.LogRecord, sources: dict[str, str]) -> Issue:
 
 
 def build_mkdocs(config_file: Path, sources: dict[str, str]) -> list[Issue]:
-    """Build the site in-process with strict semantics; warnings come back as error Issues."""
+    """Build the site in-process with strict semantics; warnings come back as error Issues.
+
+    Every page's HTML passes through the allow-list sanitiser (`sanitize.SanitizePlugin`).
+    """
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -163,6 +167,7 @@ def build_mkdocs(config_file: Path, sources: dict[str, str]) -> list[Issue]:
     with _quiet_logs() as collect:
         try:
             mk_config = load_config(config_file=str(config_file), strict=True)
+            mk_config.plugins[PLUGIN_NAME] = SanitizePlugin()
             build(mk_config)
         except exceptions.ConfigurationError as exc:
             return [

@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from generator.content.model import DOCUMENT_KINDS, STATUS_ZH, Document, Model
 from generator.control.types import UNRELEASED, Change, DocumentControl, History, Signature
-from generator.render.site.text import format_when, md_link, md_table, sanitize_markdown
+from generator.core.issues import CemsError, Issue
+from generator.render.site.text import format_when, md_link, md_table
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,28 @@ class SiteContext:
     downloads: dict[str, str] = field(default_factory=dict)
 
     def render(self, template: str, **values: object) -> str:
-        return self.env.get_template(template).render(**values)
+        try:
+            return self.env.get_template(template).render(**values)
+        except jinja2.TemplateError as error:
+            raise template_error(template, error) from None
+
+
+def template_error(template: str, error: jinja2.TemplateError) -> CemsError:
+    """A missing or broken site template (a repository's templates/site override) as a
+    located user error instead of a Jinja traceback."""
+    line = getattr(error, "lineno", None)
+    name = getattr(error, "name", None) or template
+    rel = f"templates/site/{name}"
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"缺少网站模板 {name} (site template missing)"
+        hint = "从 cems 自带的 templates/site 复制该文件，或删除 templates/site 改用内置模板。"
+    else:
+        message = f"网站模板有错误：{error.message} (site template error)"
+        hint = "检查模板中的 {{ }} 和 {% %} 是否配对、变量名是否正确。"
+    return CemsError(
+        f"网站模板无法使用 (site template unusable): {rel}",
+        [Issue(rel, line, "", message, code="TEMPLATE-SITE", hint=hint)],
+    )
 
 
 def link(from_page: str, to_path: str) -> str:
@@ -188,7 +210,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         rows=revision_rows(model, control),
         fingerprint=control.in_force.content_sha256[:16] if control.in_force else "",
         fingerprint_state=fingerprint_state(control),
-        body=Markup(sanitize_markdown(doc.body)),
+        body=Markup(doc.body),
     )
     return Page(path, f"{doc.id} {doc.title}", markdown, doc.path)
 
@@ -236,7 +258,7 @@ def archived_page(ctx: SiteContext, doc_id: str, source: str, text: str) -> Page
                 "empty": "无发布记录。",
             }
         ],
-        body=Markup(sanitize_markdown(body)),
+        body=Markup(body),
     )
     return Page(path, f"{doc_id} {title}", markdown, source)
 

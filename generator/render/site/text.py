@@ -2,8 +2,8 @@
 
 Text from YAML is data, never markup: it is HTML-escaped (markupsafe) and its Markdown
 punctuation is backslash-escaped so a title cannot inject a script or a `javascript:` link.
-Document bodies are Markdown on purpose, so they keep their formatting; only raw HTML that
-could run code is neutralised (script-like tags, event handlers, `javascript:` targets).
+Document bodies are Markdown on purpose and are passed through as written; what could run
+code is removed from the HTML MkDocs makes of them (`sanitize.py`), not from the Markdown.
 """
 
 from __future__ import annotations
@@ -17,16 +17,6 @@ from markupsafe import Markup, escape
 
 # Markdown punctuation that could start a link, emphasis, code span, table cell or heading.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#|!])")
-# Inline HTML a document body may keep: formatting only, nothing that can run or load code.
-_ALLOWED_TAGS = frozenset(
-    {"br", "sub", "sup", "kbd", "mark", "u", "ins", "del", "s", "small", "abbr", "b", "i", "em"}
-)
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>|<(?=[!?/A-Za-z])")
-_EVENT_ATTR = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
-_JS_LINK = re.compile(
-    r"\]\(\s*<?\s*(?:javascript|vbscript|data):(?:[^()]|\([^()]*\))*\)", re.IGNORECASE
-)
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 def md_text(value: Any) -> Markup:
@@ -42,42 +32,6 @@ def md_cell(value: Any) -> Markup:
     text = "" if value is None else str(value)
     lines = [str(md_text(line)) for line in text.splitlines()]
     return Markup("<br>".join(line for line in lines if line) or "")
-
-
-def _neutralise_tag(match: re.Match[str]) -> str:
-    name = match.group(2)
-    if name is None:  # a bare "<" before something tag-like (comment, malformed tag)
-        return "&lt;"
-    if name.lower() in _ALLOWED_TAGS and not _EVENT_ATTR.search(match.group(3) or ""):
-        return match.group(0)
-    return "&lt;" + match.group(0)[1:]
-
-
-def _sanitize_inline(line: str) -> str:
-    # Split on code spans (odd parts) so code keeps its literal "<" (Markdown escapes it there).
-    parts = re.split(r"(`+[^`]*`+)", line)
-    for i in range(0, len(parts), 2):
-        parts[i] = _JS_LINK.sub("](#)", _TAG.sub(_neutralise_tag, parts[i]))
-    return "".join(parts)
-
-
-def sanitize_markdown(body: str) -> str:
-    """A document body without raw HTML that can run code; fenced code is left untouched."""
-    out: list[str] = []
-    fence: str | None = None
-    for line in body.splitlines():
-        match = _FENCE.match(line)
-        if fence is not None:
-            out.append(line)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
-            out.append(line)
-            continue
-        out.append(line if line.startswith(("    ", "\t")) else _sanitize_inline(line))
-    return "\n".join(out) + "\n"
 
 
 def format_when(when: str) -> str:

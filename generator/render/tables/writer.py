@@ -146,11 +146,28 @@ def render_registers(
     return sorted(files)
 
 
+# A spreadsheet reads text beginning with one of these as a formula (or DDE command).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cells(workbook: Workbook) -> None:
+    """Every text cell stays text: content such as `=HYPERLINK(...)` or `=cmd|' /C calc'!A0`
+    in a note is stored as a string with Excel's quote prefix, never as a live formula."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def write_register(
     out_dir: Path, register: Register, document: Any, workbook: Workbook, when: str
 ) -> list[GeneratedFile]:
     """Save a register's Word table and workbook reproducibly; the workbook is keyed
-    `register:<record type>` so the site can link it from the register page."""
+    `register:<record type>` so the site can link it from the register page. No cell of the
+    workbook is a formula (`text_cells`)."""
+    text_cells(workbook)
     docx_path = out_dir / "word" / "registers" / f"{register.name}.docx"
     xlsx_path = out_dir / "xlsx" / f"{register.name}.xlsx"
     docx_data = save_docx(document, docx_path, when)

@@ -40,6 +40,7 @@ class _State:
     base_dir: Path | None
     heading_shift: int
     usable_width: int
+    image_roots: tuple[Path, ...] = ()
     lists: list[_ListLevel] = field(default_factory=list)
     paragraph: Any = None
     quote_depth: int = 0
@@ -63,7 +64,13 @@ def heading_shift(tokens: list[Token]) -> int:
     return min(levels) - 1 if levels else 0
 
 
-def add_inline(paragraph: Any, token: Token, base_dir: Path | None, max_width: int) -> None:
+def add_inline(
+    paragraph: Any,
+    token: Token,
+    base_dir: Path | None,
+    max_width: int,
+    roots: tuple[Path, ...] = (),
+) -> None:
     """Write an inline token's children as runs with bold, italic, code, links and images."""
     bold = italic = strike = False
     link: str | None = None
@@ -84,7 +91,7 @@ def add_inline(paragraph: Any, token: Token, base_dir: Path | None, max_width: i
         elif kind == "hardbreak":
             paragraph.add_run().add_break(WD_BREAK.LINE)
         elif kind == "image":
-            _add_image(paragraph, child, base_dir, max_width)
+            _add_image(paragraph, child, base_dir, max_width, roots)
         elif kind in ("text", "code_inline", "html_inline"):
             _add_text(paragraph, child, link, bold, italic, strike)
 
@@ -122,11 +129,20 @@ def xml_east_asia(paragraph: Any) -> str:
     return "SimSun"
 
 
-def _add_image(paragraph: Any, child: Token, base_dir: Path | None, max_width: int) -> None:
+def _contained(path: Path, roots: tuple[Path, ...]) -> bool:
+    return any(path.is_relative_to(root.resolve()) for root in roots)
+
+
+def _add_image(
+    paragraph: Any, child: Token, base_dir: Path | None, max_width: int, roots: tuple[Path, ...]
+) -> None:
     src = str(child.attrs.get("src", ""))
     alt = "".join(c.content for c in child.children or []) or src
     path = (base_dir / src).resolve() if base_dir and "://" not in src else None
-    if path is not None and path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
+    # never embed a file from outside the repository (validate reports such references;
+    # this guards released texts read from git, which were validated by an older rule set)
+    inside = path is not None and base_dir is not None and _contained(path, roots or (base_dir,))
+    if path is not None and inside and path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
         picture = paragraph.add_run().add_picture(str(path))
         if picture.width > max_width:  # keep the aspect ratio inside the text column
             picture.height = int(picture.height * max_width / picture.width)
@@ -141,10 +157,13 @@ def render_markdown(
     *,
     base_dir: Path | None = None,
     usable_width: int = Cm(16),
+    image_roots: tuple[Path, ...] = (),
 ) -> None:
-    """Append the Markdown `text` to `document` (a python-docx Document or cell container)."""
+    """Append the Markdown `text` to `document` (a python-docx Document or cell container).
+
+    Images are embedded only from inside `image_roots` (default: `base_dir`)."""
     tokens = parser().parse(text)
-    state = _State(document, base_dir, heading_shift(tokens), usable_width)
+    state = _State(document, base_dir, heading_shift(tokens), usable_width, image_roots)
     index = 0
     while index < len(tokens):
         index = _block(state, tokens, index)
@@ -157,7 +176,9 @@ def _block(state: _State, tokens: list[Token], index: int) -> int:
     if kind == "heading_open":
         level = max(1, min(3, int(token.tag[1]) - state.heading_shift))
         paragraph = state.add(f"Heading {level}")
-        add_inline(paragraph, tokens[index + 1], state.base_dir, state.usable_width)
+        add_inline(
+            paragraph, tokens[index + 1], state.base_dir, state.usable_width, state.image_roots
+        )
         return index + 3
     if kind in ("bullet_list_open", "ordered_list_open"):
         start = int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
@@ -169,7 +190,7 @@ def _block(state: _State, tokens: list[Token], index: int) -> int:
     elif kind == "paragraph_open":
         state.paragraph = _paragraph(state)
     elif kind == "inline" and state.paragraph is not None:
-        add_inline(state.paragraph, token, state.base_dir, state.usable_width)
+        add_inline(state.paragraph, token, state.base_dir, state.usable_width, state.image_roots)
     elif kind == "paragraph_close":
         state.paragraph = None
     elif kind == "blockquote_open":
@@ -231,12 +252,19 @@ def _table(state: _State, tokens: list[Token], index: int) -> int:
         elif kind == "inline":
             rows[-1].append(tokens[index])
         index += 1
-    add_table(state.document, rows, header_rows, state.base_dir, state.usable_width)
+    add_table(
+        state.document, rows, header_rows, state.base_dir, state.usable_width, state.image_roots
+    )
     return index + 1
 
 
 def add_table(
-    document: Any, rows: list[list[Token]], header_rows: int, base_dir: Path | None, width: int
+    document: Any,
+    rows: list[list[Token]],
+    header_rows: int,
+    base_dir: Path | None,
+    width: int,
+    roots: tuple[Path, ...] = (),
 ) -> Any:
     """A Table Grid table from rows of inline tokens; header rows bold and repeated."""
     columns = max((len(r) for r in rows), default=1)
@@ -246,7 +274,7 @@ def add_table(
         cells = table.rows[r].cells  # table.cell() rebuilds the whole grid on every call
         for c, token in enumerate(row):
             paragraph = cells[c].paragraphs[0]
-            add_inline(paragraph, token, base_dir, width // columns)
+            add_inline(paragraph, token, base_dir, width // columns, roots)
             if r < header_rows:
                 for run in paragraph.runs:
                     run.bold = True

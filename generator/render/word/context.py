@@ -15,7 +15,9 @@ from generator.core.config import Config
 
 STATUS_IN_FORCE, STATUS_DRAFT, STATUS_WITHDRAWN = "in_force", "draft", "withdrawn"
 MASTER_NUMBER = "母本"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+# Not allowed in Windows file names, or special in a Markdown link target, URL or HTML
+# (a title with `&`, a backtick or brackets must still give a download link that resolves).
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s&#%`\'()\[\]{}!;]+')
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class CopyContext:
     departments: tuple[tuple[str, str], ...]
     commit: str
     base_dir: str  # the document's folder, for relative images
+    image_roots: tuple[str, ...] = ()  # images are embedded only from inside these folders
     department: str = ""  # set for a department's controlled copy
     distribution_number: str = ""
 
@@ -88,6 +91,7 @@ def context_for(
         departments=tuple(sorted((d.id, d.name) for d in model.organisation.departments)),
         commit=source_commit(control, history),
         base_dir=str((config.root / document.path).parent),
+        image_roots=(str(config.content_dir), str(config.records_dir)),
         department=department,
         distribution_number=distribution_number(document, control, department)
         if department

@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from generator.content.model import Model
 from generator.control.types import History
 from generator.core.config import Config
-from generator.core.issues import CemsError
+from generator.core.issues import CemsError, Issue
 from generator.manifest import GeneratedFile, sha256_bytes, sha256_file
 from generator.render.word import layout
 from generator.render.word import ooxml as xml
@@ -42,9 +42,31 @@ RENDERER_VERSION = "cems-word-1"
 
 def reference_bytes(config: Config) -> bytes:
     """The content repository's templates/word/reference.docx, else the one cems ships
-    (the same bytes `build_reference` writes), else the built-in default."""
+    (the same bytes `build_reference` writes), else the built-in default. A file that is not
+    a Word document stops the build with its name (not a zip error)."""
     path = config.template("word", "reference.docx")
-    return path.read_bytes() if path.is_file() else build_reference()
+    if not path.is_file():
+        return build_reference()
+    data = path.read_bytes()
+    try:
+        open_docx(io.BytesIO(data))
+    except Exception as error:  # python-docx raises zip, XML and key errors alike
+        inside = path.resolve().is_relative_to(config.root)
+        rel = path.resolve().relative_to(config.root).as_posix() if inside else str(path)
+        raise CemsError(
+            f"Word 参考模板无法使用 (reference document unusable): {rel}",
+            [
+                Issue(
+                    rel,
+                    None,
+                    "",
+                    f"不是可用的 Word 文档：{type(error).__name__}: {error} (not a usable .docx)",
+                    code="TEMPLATE-CORRUPT",
+                    hint="用 Word 重新另存为 .docx；或删除它，改用 cems 内置的参考模板。",
+                )
+            ],
+        ) from None
+    return data
 
 
 # ---- building one copy -------------------------------------------------------------------
@@ -64,6 +86,7 @@ def build_copy(ctx: CopyContext, template: bytes) -> Any:
         document,
         ctx.document.body,
         base_dir=Path(ctx.base_dir),
+        image_roots=tuple(Path(r) for r in ctx.image_roots),
         usable_width=layout.usable_width(document),
     )
     layout.marks(document, ctx)
