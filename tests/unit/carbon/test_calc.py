@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from generator.carbon.calc.inventory import compute_inventory
+from generator.content.project import load_project
+from generator.core.config import Config
 from generator.core.issues import Severity
 
 C2CO2 = Decimal(44) / Decimal(12)
@@ -95,9 +97,19 @@ def test_green_electricity_zero_from_2023_and_grid_before(carbon_repo) -> None:
 def test_heat_net_gj(carbon_repo) -> None:
     repo = carbon_repo()
     repo.sources(2024, repo.src("H01", "heat", "purchased_heat", "GJ"))
-    repo.readings(2024, ["2024-01,H01,600,GJ", "2024-02,H01,-100,GJ"])  # 100 GJ exported
+    repo.readings(2024, ["2024-01,H01,600,GJ", "2024-02,H01,500,GJ"])
     (heat,) = _one(repo).counted
-    assert heat.emissions_tco2 == Decimal("55.00")
+    assert heat.emissions_tco2 == Decimal("121.00")  # 1,100 GJ x 0.11 tCO2/GJ
+
+
+def test_a_negative_reading_is_a_located_error_not_a_lower_total(carbon_repo) -> None:
+    repo = carbon_repo()
+    repo.sources(2024, repo.src("H01", "heat", "purchased_heat", "GJ"))
+    repo.readings(2024, ["2024-01,H01,600,GJ", "2024-02,H01,-100,GJ"])
+    issues = load_project(Config.for_root(repo.root)).issues
+    assert [(i.file, i.line, i.code) for i in issues] == [
+        ("records/meter-readings/2024.csv", 3, "SCHEMA-MINIMUM")
+    ]
 
 
 def test_measured_override_wins_and_source_specific_beats_fuel_wide(carbon_repo) -> None:
