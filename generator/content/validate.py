@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -123,7 +124,63 @@ def _make_validator_class(index: IdIndex) -> Any:
                 schema=schema,
             )
 
-    return validators.extend(Draft202012Validator, {"x-ref": x_ref})
+    return validators.extend(
+        Draft202012Validator, {"x-ref": x_ref}, type_checker=DECIMAL_TYPES
+    )
+
+
+def _is_number(_checker: Any, instance: Any) -> bool:
+    return isinstance(instance, Decimal) or Draft202012Validator.TYPE_CHECKER.is_type(
+        instance, "number"
+    )
+
+
+def _is_integer(_checker: Any, instance: Any) -> bool:
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and instance == instance.to_integral_value()
+    return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer"))
+
+
+# YAML and CSV numbers are Decimals (exact source text): they are JSON numbers, and integers
+# where integral.
+DECIMAL_TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {"number": _is_number, "integer": _is_integer}
+)
+# Largest magnitude a number in the records may have: anything larger is a typing error
+# (an extra digit group, an exponent), and it would overflow downstream tools.
+NUMBER_LIMIT = Decimal("1e15")
+
+
+def _numbers(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _numbers(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _numbers(value, (*path, index))
+    elif isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        yield path, data
+
+
+def range_issues(source: SourceFile) -> list[Issue]:
+    """Numbers that cannot be real data: not finite, or larger than NUMBER_LIMIT."""
+    issues = []
+    for path, value in _numbers(source.data):
+        number = Decimal(value) if not isinstance(value, float) else Decimal(repr(value))
+        if number.is_finite() and abs(number) <= NUMBER_LIMIT:
+            continue
+        issues.append(
+            Issue(
+                source.rel,
+                source.line_of(path),
+                "/".join(str(p) for p in path),
+                f"数值 {value} 超出允许范围（须为有限数，绝对值不超过 10^15）"
+                "(number out of range: not finite or above 1e15)",
+                code="SCHEMA-NUMBER-RANGE",
+                hint="检查是否多写了数字或误写了指数。",
+            )
+        )
+    return issues
 
 
 def _title(error: ValidationError) -> str:
@@ -228,7 +285,7 @@ def validate_file(
         registry=schemas.registry,
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
-    issues = []
+    issues = range_issues(source)
     for error in _leaf_errors(validator.iter_errors(source.data)):
         message, path, hint = _describe(error)
         line = source.line_of(tuple(path))

@@ -24,12 +24,7 @@ from generator.carbon.report.results import (
 )
 from generator.content.model import Model, Record
 
-ORIGIN_ZH = {
-    "default": "缺省值",
-    "measured": "实测值",
-    "specified": "指定值",
-    "source_record": "排放源清单",
-}
+from generator.carbon.calc.rounding import ORIGIN_ZH  # noqa: E402,F401 (kept for importers)
 
 
 @dataclass(frozen=True)
