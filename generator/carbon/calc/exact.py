@@ -34,6 +34,21 @@ def exact(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+ESTIMATE_PRECISION = 28  # Python's default: uncertainties are estimates, not sums
+
+
+def estimate(function: Callable[P, R]) -> Callable[P, R]:
+    """Run `function` at ordinary precision (uncertainty percentages)."""
+
+    @wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with localcontext() as ctx:
+            ctx.prec = ESTIMATE_PRECISION
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 def factor_value(value: Decimal) -> Decimal:
     """A derived factor as the engine states and uses it (FACTOR_DIGITS significant digits)."""
     context = Context(prec=FACTOR_DIGITS)

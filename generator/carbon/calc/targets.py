@@ -204,10 +204,14 @@ def baseline_result(
     current_total = inventory.total_tco2
     if not inventory.complete:
         months = inventory.complete_months
-        compared_total, compared_intensity = _computed(have, unit, months)
+        compared_total, _i = _computed(have, unit, months)
         current_total = inventory.total_over(months)
-        q = current_out.over(months) if current_out is not None else None
-        current_intensity = current_total / q if q else None
+        # intensity over the months that have both emissions and the denominator
+        recorded = {m for m, _v in current_out.monthly} if current_out is not None else set()
+        both = tuple(m for m in months if m in recorded)
+        _t, compared_intensity = _computed(have, unit, both)
+        q = current_out.over(both) if current_out is not None else None
+        current_intensity = inventory.total_over(both) / q if q else None
     advanced = tuple(
         AdvancedComparison(
             str(a["kind"]),

@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from generator.carbon.calc.exact import exact
+from generator.carbon.calc.exact import estimate
 from generator.carbon.calc.factors import Parameter
 
 LIMIT_PERCENT = Decimal(60)
 
 
+@estimate
 def source_uncertainty(
     activity_u: Decimal | None, assumed_activity_u: Decimal, parameters: Sequence[Parameter]
 ) -> tuple[Decimal, tuple[str, ...]]:
@@ -46,6 +47,7 @@ def source_uncertainty(
     return squares.sqrt(), tuple(assumed)
 
 
+@estimate
 def combine_total(items: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
     """U_total from (U_i %, E_i) pairs; None when the total is zero."""
     pairs = list(items)
@@ -95,7 +97,7 @@ def _activity_percent(source: _Source) -> Decimal:
     return max(squares, Decimal(0)).sqrt()
 
 
-@exact
+@estimate
 def combine_correlated(sources: Sequence[_Source]) -> Correlation:
     total = sum((s.emissions_tco2 for s in sources), Decimal(0))
     independent = combine_total((s.uncertainty_percent, s.emissions_tco2) for s in sources)
