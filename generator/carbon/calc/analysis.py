@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.carbon.calc.completeness import MissingMonth
-from generator.carbon.calc.exact import dec, exact
+from generator.carbon.calc.exact import dec, exact, quotient
 from generator.carbon.calc.inventory import Inventory, compute_inventory, inventory_years
 from generator.carbon.calc.resolve import Locate
 from generator.carbon.calc.targets import (
@@ -85,7 +85,7 @@ def _previous_month(month: str) -> str:
 
 
 def _change(previous: Decimal, current: Decimal) -> Decimal:
-    return (current - previous) / abs(previous) * 100
+    return quotient((current - previous) * 100, abs(previous))
 
 
 def _readings_all(model: Model) -> dict[str, dict[str, Decimal]]:

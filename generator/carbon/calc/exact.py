@@ -68,3 +68,8 @@ def dec(value: Any) -> Decimal:
     if isinstance(value, float):  # not from the loader; keep its shortest repr
         return Decimal(repr(value))
     return Decimal(str(value))
+
+
+def quotient(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """A ratio (intensity, percentage): inexact by nature, stated to FACTOR_DIGITS digits."""
+    return factor_value(numerator / denominator)

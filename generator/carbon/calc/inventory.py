@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generator.carbon.calc.completeness import MissingMonth, expected_months, plan_for_year
-from generator.carbon.calc.exact import dec, exact
+from generator.carbon.calc.exact import dec, exact, quotient
 from generator.carbon.calc.factors import DEFAULT_FUEL_SET, Parameter, factor_library, overrides_for
 from generator.carbon.calc.indicators import Output, compute_outputs
 from generator.carbon.calc.resolve import Locate, Path_, Resolved, SourceContext, resolve
@@ -172,7 +172,10 @@ class Inventory:
     def intensities(self) -> tuple[tuple[Output, Decimal | None], ...]:
         """(indicator, tCO2 per its unit) for every indicator."""
         total = self.total_tco2
-        return tuple((o, total / o.quantity if o.quantity else None) for o in self.outputs or (self.output,))
+        return tuple(
+            (o, quotient(total, o.quantity) if o.quantity else None)
+            for o in self.outputs or (self.output,)
+        )
 
     @property
     @exact
@@ -205,7 +208,7 @@ class Inventory:
     @exact
     def intensity(self) -> Decimal | None:
         q = self.output.quantity
-        return None if not q else self.total_tco2 / q
+        return None if not q else quotient(self.total_tco2, q)
 
     @property
     def intensity_unit(self) -> str:

@@ -34,7 +34,12 @@ from generator.carbon.calc.rules import RuleSet, rule_set
 from generator.carbon.calc.units import unit_table
 from generator.core.issues import Issue
 
-CO2_PER_C = Decimal(44) / Decimal(12)
+CO2_PER_C = Decimal(44) / Decimal(12)  # rounded (28 digits): use co2_of_carbon() in the engine
+
+
+def co2_of_carbon(carbon: Decimal) -> Decimal:
+    """tCO2 from tC: x 44 / 12, multiplied before the one division so 0.015147 tC -> 0.055539."""
+    return carbon * 44 / 12
 
 Path_ = tuple[str | int, ...]
 Locate = Callable[[str, Path_], "int | None"]
@@ -190,7 +195,7 @@ def _combustion(ctx: SourceContext, activity_kind: str) -> tuple[Resolved | None
         if cc is None or of is None:
             return None, issues
         params += [cc, of]
-        ef_value = factor_value(cc.base_value * of.base_value * CO2_PER_C)
+        ef_value = factor_value(co2_of_carbon(cc.base_value * of.base_value))
     if issues:
         return None, issues
     return Resolved(ad_per, "GJ", ef_value, "tCO2/GJ", tuple(params)), issues

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from generator.carbon.calc.exact import dec, exact
+from generator.carbon.calc.exact import dec, exact, quotient
 from generator.carbon.calc.inventory import Inventory
 from generator.content.model import Model, Record
 from generator.core.issues import Issue, Severity
@@ -89,7 +89,7 @@ def _dec(value: Any) -> Decimal | None:
 def _pct(base: Decimal | None, current: Decimal | None) -> Decimal | None:
     if base is None or current is None or base == 0:
         return None
-    return (current - base) / base * 100
+    return quotient((current - base) * 100, base)
 
 
 def _choose(model: Model, year: int) -> Record | None:
@@ -116,9 +116,11 @@ def _computed(
         out = inv.output_for(unit)
         q = (out.over(picked) if months else out.quantity) if out else None
         outputs.append(q)
-    total = sum(totals, Decimal(0)) / len(totals)
+    total = quotient(sum(totals, Decimal(0)), Decimal(len(totals)))
     known = [q for q in outputs if q]
-    intensity = sum(totals, Decimal(0)) / sum(known, Decimal(0)) if len(known) == len(have) else None
+    intensity = (
+        quotient(sum(totals, Decimal(0)), sum(known, Decimal(0))) if len(known) == len(have) else None
+    )
     return total, intensity
 
 
@@ -195,7 +197,7 @@ def baseline_result(
             )
         )
     current_intensity = (
-        inventory.total_tco2 / current_out.quantity
+        quotient(inventory.total_tco2, current_out.quantity)
         if current_out is not None and current_out.quantity
         else None
     )
@@ -211,7 +213,7 @@ def baseline_result(
         both = tuple(m for m in months if m in recorded)
         _t, compared_intensity = _computed(have, unit, both)
         q = current_out.over(both) if current_out is not None else None
-        current_intensity = inventory.total_over(both) / q if q else None
+        current_intensity = quotient(inventory.total_over(both), q) if q else None
     advanced = tuple(
         AdvancedComparison(
             str(a["kind"]),
@@ -267,7 +269,7 @@ def _actual(metric: str, unit: str, inventory: Inventory) -> tuple[Decimal | Non
                 None,
                 f"单位 '{unit}' 不是本单位任何强度指标的单位，未自动计算 (no indicator in this unit)",
             )
-        return (inventory.total_tco2 / output.quantity if output.quantity else None), ""
+        return (quotient(inventory.total_tco2, output.quantity) if output.quantity else None), ""
     return None, "该指标不由排放核算自动计算 (not computed from the inventory)"
 
 
@@ -300,7 +302,7 @@ def objective_progress(
                     achieved = None
                     note = note or "目标年度未到，进行中 (in progress)"
                 if base is not None and base != target:
-                    progress = (base - actual) / (base - target) * 100
+                    progress = quotient((base - actual) * 100, base - target)
             found.append(
                 ObjectiveProgress(
                     id=str(item["id"]),
