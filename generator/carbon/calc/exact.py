@@ -73,3 +73,12 @@ def dec(value: Any) -> Decimal:
 def quotient(numerator: Decimal, denominator: Decimal) -> Decimal:
     """A ratio (intensity, percentage): inexact by nature, stated to FACTOR_DIGITS digits."""
     return factor_value(numerator / denominator)
+
+
+def ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """numerator / denominator exactly when it terminates (a mean of one or two years, an
+    average area), else stated to FACTOR_DIGITS digits like any other ratio."""
+    exact_value = numerator / denominator
+    if exact_value * denominator == numerator and len(exact_value.as_tuple().digits) < PRECISION:
+        return exact_value
+    return factor_value(exact_value)

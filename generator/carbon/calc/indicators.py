@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from generator.carbon.calc.exact import dec, quotient
+from generator.carbon.calc.exact import dec, ratio
 from generator.content.model import Model
 from generator.core.issues import Issue
 
@@ -64,7 +64,7 @@ class Output:
         if self.aggregation == "sum":
             return sum(picked, Decimal(0))
         if self.aggregation == "average":
-            return quotient(sum(picked, Decimal(0)), Decimal(len(picked)))
+            return ratio(sum(picked, Decimal(0)), Decimal(len(picked)))
         return picked[-1]
 
 
@@ -96,7 +96,7 @@ def _aggregate(indicator: Indicator, monthly: dict[str, Decimal]) -> Decimal | N
     if indicator.aggregation == "sum":
         return sum(values, Decimal(0))
     if indicator.aggregation == "average":
-        return quotient(sum(values, Decimal(0)), Decimal(len(values)))
+        return ratio(sum(values, Decimal(0)), Decimal(len(values)))
     return values[-1]
 
 

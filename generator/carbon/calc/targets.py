@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from generator.carbon.calc.exact import dec, exact, quotient
+from generator.carbon.calc.exact import dec, exact, quotient, ratio
 from generator.carbon.calc.inventory import Inventory
 from generator.content.model import Model, Record
 from generator.core.issues import Issue, Severity
@@ -116,7 +116,7 @@ def _computed(
         out = inv.output_for(unit)
         q = (out.over(picked) if months else out.quantity) if out else None
         outputs.append(q)
-    total = quotient(sum(totals, Decimal(0)), Decimal(len(totals)))
+    total = ratio(sum(totals, Decimal(0)), Decimal(len(totals)))
     known = [q for q in outputs if q]
     intensity = (
         quotient(sum(totals, Decimal(0)), sum(known, Decimal(0))) if len(known) == len(have) else None
