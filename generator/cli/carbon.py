@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 
 import click
 
 from generator.carbon.calc.analysis import Thresholds, assess
+from generator.carbon.calc.rounding import dumps_exact
 from generator.carbon.report.summary import to_json, to_text
 from generator.cli.options import config_for, format_option, root_option
 from generator.content.project import load_project, require_model
@@ -51,7 +51,7 @@ def command(
     assessment = assess(model, year, thresholds, locate)
     name = model.organisation.name
     if fmt == "json":
-        click.echo(json.dumps(to_json(assessment, name), ensure_ascii=False, indent=2))
+        click.echo(dumps_exact(to_json(assessment, name)))
     else:
         click.echo(to_text(assessment, name))
     raise click.exceptions.Exit(int(ExitCode.OK))

@@ -9,10 +9,10 @@ the build never starts on it.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +92,9 @@ def value_issues(rel: str, data: Any, line_of: Any) -> Iterator[Issue]:
     """Numbers that are not finite or too large; scaffold placeholders left in place."""
     for path, value in _walk(data, ()):
         field = "/".join(map(str, path))
-        if isinstance(value, float | int) and not isinstance(value, bool):
-            if not math.isfinite(value) or abs(value) > NUMBER_LIMIT:
+        if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            if not number.is_finite() or abs(number) > NUMBER_LIMIT:
                 yield Issue(
                     rel,
                     line_of(path),

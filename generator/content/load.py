@@ -3,6 +3,8 @@
 YAML is read strictly and line-aware: we compose PyYAML nodes ourselves so that
 duplicate keys, anchors/aliases and YAML 1.1 surprises (`no` -> False, `0755` -> 493)
 never reach the model, and every value keeps the line it came from.
+A number with a fraction or exponent (YAML or CSV) becomes a `Decimal` built from its source
+text, never a float: `12345678.123456789` stays exactly that. Integers stay `int`.
 A file that cannot be parsed becomes an Issue; the run goes on.
 """
 
@@ -13,6 +15,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +77,7 @@ def _plain_scalar(value: str) -> Any:
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
-        return float(value)
+        return Decimal(value)
     return value
 
 
@@ -231,7 +234,7 @@ def _coerce(value: str, types: Any) -> Any:
         if kind == "integer" and _INT.match(value):
             return int(value)
         if kind == "number" and (_INT.match(value) or _FLOAT.match(value)):
-            return float(value) if not _INT.match(value) else int(value)
+            return Decimal(value) if not _INT.match(value) else int(value)
         if kind == "boolean" and value in _BOOL:
             return _BOOL[value]
     return value

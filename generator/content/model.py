@@ -175,7 +175,7 @@ def _organisation(data: dict[str, Any]) -> Organisation:
             for p in data["people"]
         ),
         approvers=_tuple(data["approvers"]),
-        output=data["output"],
+        output=data.get("output") or (data.get("indicators") or [{}])[0],
         exclusions=_tuple(data.get("exclusions")),
         data=data,
     )

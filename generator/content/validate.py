@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -151,7 +152,28 @@ def _make_validator_class(
                 schema=schema,
             )
 
-    return validators.extend(Draft202012Validator, {"x-ref": x_ref, "x-past": x_past})
+    return validators.extend(
+        Draft202012Validator, {"x-ref": x_ref, "x-past": x_past}, type_checker=DECIMAL_TYPES
+    )
+
+
+def _is_number(_checker: Any, instance: Any) -> bool:
+    return isinstance(instance, Decimal) or Draft202012Validator.TYPE_CHECKER.is_type(
+        instance, "number"
+    )
+
+
+def _is_integer(_checker: Any, instance: Any) -> bool:
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and instance == instance.to_integral_value()
+    return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer"))
+
+
+# YAML and CSV numbers are Decimals (exact source text): they are JSON numbers, and integers
+# where integral.
+DECIMAL_TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {"number": _is_number, "integer": _is_integer}
+)
 
 
 def _title(error: ValidationError) -> str:

@@ -10,15 +10,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from generator.control.types import RecordOrigin, Signature
-from generator.git.client import Ident, LogEntry
+from generator.git.client import Ident, LogEntry, trailers
 
 RECORDS_FOLDER = "records/"
 
 
 def record_origins(
-    log: Sequence[LogEntry], prefix: str, recorded_by: Callable[[Ident], Signature]
+    log: Sequence[LogEntry],
+    prefix: str,
+    recorded_by: Callable[[Ident], Signature],
+    reviewed_by: Callable[[Ident], Signature] | None = None,
 ) -> dict[str, RecordOrigin]:
-    """Record path (content-root relative) -> its origin, for records that exist at the end of `log`."""
+    """Record path (content-root relative) -> its origin, for records that exist at the end of `log`.
+    With `reviewed_by`, the adding commit's `Reviewed-by:` trailers become the origin's reviewers."""
     under = prefix + RECORDS_FOLDER
     origins: dict[str, RecordOrigin] = {}
     for entry in reversed(log):  # git log lists newest first
@@ -31,7 +35,17 @@ def record_origins(
             elif change.status == "R" and old in origins:  # moved: the record keeps its origin
                 origins[path] = replace(origins.pop(old), path=path)
             elif change.status in "ARC" or path not in origins:  # a new record (or a copy)
-                origins[path] = RecordOrigin(path, recorded_by(entry.author), entry.commit)
+                reviewers = (
+                    tuple(
+                        reviewed_by(Ident(name, email, entry.committer.when))
+                        for name, email in trailers(entry.message, "Reviewed-by")
+                    )
+                    if reviewed_by
+                    else ()
+                )
+                origins[path] = RecordOrigin(
+                    path, recorded_by(entry.author), entry.commit, reviewers=reviewers
+                )
             else:  # a later correction
                 origin = origins[path]
                 origins[path] = replace(

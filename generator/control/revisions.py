@@ -70,7 +70,8 @@ def read_history(
         current = read_current_documents(repo, config, model, from_tree=at is not None)
         history, computed = compute_history(repo, model, releases, current)
         recorded_by = lambda ident: signature_for(ident, MEANING_RECORD, model)  # noqa: E731
-        origins = record_origins(repo.log, repo.prefix, recorded_by)
+        reviewed_by = lambda ident: signature_for(ident, MEANING_REVIEW, model)  # noqa: E731
+        origins = record_origins(repo.log, repo.prefix, recorded_by, reviewed_by)
         history = replace(history, records=_with_releases(origins, repo, releases))
     except GitError as error:
         return _unreleased(History(""), model), error.issues

@@ -133,6 +133,7 @@ class RecordOrigin:
     later_changes: int = 0  # commits that changed it afterwards (corrections stay traceable)
     last_changed: str = ""  # ISO 8601 of the last change, "" if never changed
     released_in: Release | None = None  # the first release whose commit contains `commit`
+    reviewers: tuple[Signature, ...] = ()  # Reviewed-by: trailers of the adding commit
 
 
 @dataclass(frozen=True)

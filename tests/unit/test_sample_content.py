@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 from statistics import mean
 
@@ -120,7 +121,7 @@ def test_monitoring_anomaly_is_in_the_data_and_has_a_capa(model: Model) -> None:
     rows = _by_year(model, "meter-readings")[2025].data["rows"]
     kiln = {r["month"]: r["quantity"] for r in rows if r["source"] == "S04"}
     others = [q for m, q in kiln.items() if m != "2025-08"]
-    assert kiln["2025-08"] > 1.25 * mean(others)
+    assert kiln["2025-08"] > Decimal("1.25") * mean(others)
     capas = [r for r in model.records_of("nonconformities") if r.data["origin"] == "monitoring"]
     assert any("S04" in r.data["description"] for r in capas)
     assert any(r.data["status"] == "open" for r in model.records_of("nonconformities"))

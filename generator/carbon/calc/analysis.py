@@ -9,8 +9,10 @@ year has the same two months: the heating season starting again in November is e
 only the difference from last year's change for the same months counts. When the same source is
 above the year-on-year threshold in the same direction for `LEVEL_SHIFT_MONTHS` months or more,
 that is one sustained change (a new contract, a retrofit), reported once for the year as a
-`level` anomaly instead of month by month. A month is missing when an operating source has no reading for it
-between January (or its commissioning month) and the latest month read in that year.
+`level` anomaly instead of month by month; its change is computed over the whole year (every
+month read in both years), not over the anomalous months only. A month is missing when a source
+has no reading for a month it is expected to report (calc/completeness.py: the monitoring plan,
+commissioning and decommissioning dates), whether or not any other source reported that month.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.carbon.calc.completeness import MissingMonth
+from generator.carbon.calc.exact import dec, exact, quotient
 from generator.carbon.calc.inventory import Inventory, compute_inventory, inventory_years
 from generator.carbon.calc.resolve import Locate
 from generator.carbon.calc.targets import (
@@ -53,12 +57,6 @@ class Anomaly:
 
 
 @dataclass(frozen=True)
-class MissingMonth:
-    source_id: str
-    month: str
-
-
-@dataclass(frozen=True)
 class YearPoint:
     year: int
     total_tco2: Decimal
@@ -87,7 +85,7 @@ def _previous_month(month: str) -> str:
 
 
 def _change(previous: Decimal, current: Decimal) -> Decimal:
-    return (current - previous) / abs(previous) * 100
+    return quotient((current - previous) * 100, abs(previous))
 
 
 def _readings_all(model: Model) -> dict[str, dict[str, Decimal]]:
@@ -96,10 +94,11 @@ def _readings_all(model: Model) -> dict[str, dict[str, Decimal]]:
         for row in record.data.get("rows") or []:
             per = table.setdefault(str(row["source"]), {})
             month = str(row["month"])
-            per[month] = per.get(month, Decimal(0)) + Decimal(str(row["quantity"]))
+            per[month] = per.get(month, Decimal(0)) + dec(row["quantity"])
     return table
 
 
+@exact
 def find_anomalies(model: Model, inventory: Inventory, thresholds: Thresholds) -> list[Anomaly]:
     everything = _readings_all(model)
     anomalies = []
@@ -130,10 +129,13 @@ def find_anomalies(model: Model, inventory: Inventory, thresholds: Thresholds) -
                             expected,
                         )
                     )
-    return sorted(_collapse_level_shifts(anomalies), key=lambda a: (a.month, a.source_id, a.kind))
+    ordered = _collapse_level_shifts(anomalies, everything)
+    return sorted(ordered, key=lambda a: (a.month, a.source_id, a.kind))
 
 
-def _collapse_level_shifts(anomalies: list[Anomaly]) -> list[Anomaly]:
+def _collapse_level_shifts(
+    anomalies: list[Anomaly], everything: dict[str, dict[str, Decimal]]
+) -> list[Anomaly]:
     """Many same-direction year-on-year anomalies of one source are one sustained change."""
     by_source: dict[tuple[str, bool], list[Anomaly]] = {}
     for anomaly in anomalies:
@@ -146,9 +148,14 @@ def _collapse_level_shifts(anomalies: list[Anomaly]) -> list[Anomaly]:
         if len(group) < LEVEL_SHIFT_MONTHS:
             continue
         kept = [a for a in kept if a not in group]
-        previous = sum((a.previous for a in group), Decimal(0))
-        current = sum((a.current for a in group), Decimal(0))
         year = group[0].month[:4]
+        series = everything.get(source_id, {})
+        # the whole year: every month read in both years, not only the anomalous ones
+        months = [m for m in series if m[:4] == year and f"{int(year) - 1}{m[4:]}" in series]
+        previous = sum((series[f"{int(year) - 1}{m[4:]}"] for m in months), Decimal(0))
+        current = sum((series[m] for m in months), Decimal(0))
+        if previous == 0:
+            continue
         kept.append(
             Anomaly(
                 source_id,
@@ -174,29 +181,8 @@ def _seasonal_change(series: dict[str, Decimal], month: str) -> Decimal | None:
 
 
 def find_missing_months(inventory: Inventory) -> list[MissingMonth]:
-    year = inventory.year
-    last = int(inventory.months[-1][5:]) if inventory.months else 12
-    missing = []
-    for entry in inventory.record.data.get("sources") or []:
-        if entry["status"] == "planned":
-            continue
-        sid = str(entry["id"])
-        read = inventory.readings.get(sid, {})
-        first = 1
-        commissioned = str(entry.get("commissioned", ""))
-        if commissioned[:4] == str(year):
-            first = int(commissioned[5:7])
-        elif commissioned[:4] > str(year):
-            continue
-        end = last
-        if entry["status"] == "retired":  # expected only until its last reading
-            end = max((int(m[5:]) for m in read), default=0)
-        missing += [
-            MissingMonth(sid, f"{year}-{m:02d}")
-            for m in range(first, end + 1)
-            if f"{year}-{m:02d}" not in read
-        ]
-    return sorted(missing, key=lambda m: (m.month, m.source_id))
+    """Expected source-months without a reading (see Inventory.missing)."""
+    return list(inventory.missing)
 
 
 def year_history(model: Model, year: int, locate: Locate | None = None) -> dict[int, Inventory]:
@@ -229,6 +215,7 @@ def _latest_year(model: Model) -> int:
     return years[-1]
 
 
+@exact
 def assess(
     model: Model,
     year: int | None = None,

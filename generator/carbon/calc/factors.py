@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from generator.carbon.calc.exact import dec
 from generator.carbon.calc.units import read_factor_data, unit_table
 from generator.content.model import Model
 
@@ -38,13 +39,16 @@ class Parameter:
     name: str  # ncv | carbon_content | oxidation_rate | emission_factor | purity
     value: Decimal  # as written, in `unit`
     unit: str
-    origin: str  # default | measured | specified | source_record
+    origin: str  # default | measured | specified (set by an authority) | source_record
     source: str  # the library's source text, or the record's evidence
     tag: str = ""  # confidence tag of a library value (V / C / M ...)
     uncertainty_percent: Decimal = Decimal(0)
     uncertainty_assumed: bool = False
     file: str = ""  # record that supplied an override
     record_path: tuple[str | int, ...] = ()
+    # Sources that use the same value of the same input (one measured NCV, one default carbon
+    # content) share its error: their uncertainties are correlated, not independent.
+    shared_key: str = ""
 
     @property
     def base_value(self) -> Decimal:
@@ -61,9 +65,8 @@ class FactorLibrary:
     set_titles: dict[str, str]
     fuel_names: dict[str, str]
     electricity: dict[str, LibraryValue]  # "series:vintage" -> value
-    electricity_default: str
+    electricity_default: str  # fallback only: the reporting year's rules name the default
     green: LibraryValue
-    green_valid_from: int
     heat: dict[str, LibraryValue]
     process: dict[str, LibraryValue]
     assumed_activity_u: Decimal
@@ -130,7 +133,6 @@ def factor_library() -> FactorLibrary:
         electricity=electricity,
         electricity_default=str(elec["default"]),
         green=_value(green, "", "", str(green["name"]), str(green["id"])),
-        green_valid_from=int(green["valid_from"]),
         heat={k: _value(v, "", "", str(v["name"]), k) for k, v in other["heat"].items()},
         process={k: _value(v, "", "", str(v["name"]), k) for k, v in other["process"].items()},
         assumed_activity_u=Decimal(str(assumed["activity"])),
@@ -189,11 +191,11 @@ def overrides_for(model: Model, year: int) -> Overrides:
                     fuel=str(row["fuel"]),
                     source=str(row.get("source", "")),
                     parameter=str(row["parameter"]),
-                    value=Decimal(str(row["value"])),
+                    value=dec(row["value"]),
                     unit=str(row["unit"]).strip(),
                     method=str(row["method"]),
                     evidence=str(row["evidence"]),
-                    uncertainty_percent=None if u is None else Decimal(str(u)),
+                    uncertainty_percent=None if u is None else dec(u),
                     file=record.path,
                     path=("factors", index),
                 )
@@ -214,6 +216,7 @@ def parameter_from_override(item: Override, assumed_u: Decimal) -> Parameter:
         uncertainty_assumed=item.uncertainty_percent is None,
         file=item.file,
         record_path=item.path,
+        shared_key=f"{item.file}#{'/'.join(map(str, item.path))}",
     )
 
 
@@ -227,4 +230,5 @@ def parameter_from_library(name: str, value: LibraryValue, assumed_u: Decimal) -
         tag=value.tag,
         uncertainty_percent=assumed_u,
         uncertainty_assumed=True,
+        shared_key=f"library:{value.id or value.name}:{name}:{value.value}:{value.unit}",
     )

@@ -1,9 +1,13 @@
 """Emission inventory of one year: activity data from meter readings, factors, totals, intensity.
 
-Beijing boundary: `fixed` sources are counted; `mobile` and `out_of_city` sources are computed
-and listed under `reported_only` (energy reported, emissions not counted). Biomass CO2 is
-computed and reported separately, outside the total. Planned sources are listed, not computed.
-Full Decimal precision throughout; see the package docstring for the rounding rule.
+The reporting year's rule set (calc/rules.py, data/rules/*.yaml) says which boundaries count:
+in Beijing `fixed` sources are counted; `mobile` and `out_of_city` sources are computed and
+listed under `reported_only` (energy reported, emissions not counted), and so is purchased heat
+in a year whose rules do not count it. Biomass CO2 is computed and reported separately, outside
+the total. Planned sources are listed, not computed. Exact decimals throughout (calc/exact.py):
+activity data x factor = emissions and the sum of sources = the total, to the last digit.
+A year is complete when every source reported every month it is expected to
+(calc/completeness.py) and every intensity denominator has its months (calc/indicators.py).
 """
 
 from __future__ import annotations
@@ -12,14 +16,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.carbon.calc.completeness import MissingMonth, expected_months, plan_for_year
+from generator.carbon.calc.exact import dec, exact, quotient
 from generator.carbon.calc.factors import DEFAULT_FUEL_SET, Parameter, factor_library, overrides_for
+from generator.carbon.calc.indicators import Output, compute_outputs
 from generator.carbon.calc.resolve import Locate, Path_, Resolved, SourceContext, resolve
 from generator.carbon.calc.rounding import ORIGIN_ZH
-from generator.carbon.calc.uncertainty import combine_total, source_uncertainty
+from generator.carbon.calc.rules import DEFAULT_JURISDICTION, RuleSet, rule_set
+from generator.carbon.calc.uncertainty import Correlation, combine_correlated, source_uncertainty
 from generator.content.model import Model, Record
 from generator.core.issues import Issue, Severity
 
 CATEGORIES = ("combustion", "process", "electricity", "heat")
+__all__ = ["CATEGORIES", "Inventory", "MissingMonth", "Output", "SourceResult", "compute_inventory"]
 
 
 def no_lines(_file: str, path: Path_) -> int | None:
@@ -50,21 +59,29 @@ class SourceResult:
     uncertainty_percent: Decimal
     uncertainty_assumed: tuple[str, ...]  # inputs whose uncertainty was assumed
     note: str = ""
+    in_boundary: bool | None = None  # counted boundary by the year's rules (None: fixed only)
+    expected_months: tuple[str, ...] = ()  # months the source must report (completeness)
+
+    @property
+    def inside(self) -> bool:
+        return self.boundary == "fixed" if self.in_boundary is None else self.in_boundary
 
     @property
     def counted(self) -> bool:
-        return self.boundary == "fixed" and not self.biomass
+        return self.inside and not self.biomass
+
+    @property
+    def missing_months(self) -> tuple[str, ...]:
+        read = {m for m, _q, _t in self.monthly}
+        return tuple(m for m in self.expected_months if m not in read)
 
     @property
     def factor_origin(self) -> str:
-        origins = {p.origin for p in self.parameters if p.name != "purity"}
-        return (
-            "default"
-            if origins == {"default"}
-            else "measured"
-            if "default" not in origins
-            else "mixed"
-        )
+        """default | measured | specified (规定值, set by an authority) | mixed."""
+        origins = {p.origin for p in self.parameters if p.origin != "source_record"}
+        if len(origins) == 1:
+            return next(iter(origins))
+        return "mixed" if origins else "default"
 
     @property
     def factor_source(self) -> str:
@@ -80,15 +97,6 @@ class SourceResult:
 
 
 @dataclass(frozen=True)
-class Output:
-    indicator: str
-    name: str
-    unit: str
-    quantity: Decimal | None
-    monthly: tuple[tuple[str, Decimal], ...] = ()
-
-
-@dataclass(frozen=True)
 class Inventory:
     year: int
     record: Record
@@ -96,9 +104,11 @@ class Inventory:
     electricity_factor: str
     results: tuple[SourceResult, ...]
     planned: tuple[dict, ...]
-    output: Output
+    output: Output  # the primary intensity denominator (the first indicator)
     months: tuple[str, ...]  # months with any reading, sorted
     readings: dict[str, dict[str, Decimal]] = field(repr=False)  # source -> month -> quantity
+    outputs: tuple[Output, ...] = ()  # every declared indicator, primary first
+    rules: RuleSet | None = None
 
     @property
     def counted(self) -> tuple[SourceResult, ...]:
@@ -106,21 +116,71 @@ class Inventory:
 
     @property
     def reported_only(self) -> tuple[SourceResult, ...]:
-        return tuple(r for r in self.results if r.boundary != "fixed")
+        return tuple(r for r in self.results if not r.inside)
 
     @property
     def biomass(self) -> tuple[SourceResult, ...]:
-        return tuple(r for r in self.results if r.boundary == "fixed" and r.biomass)
+        return tuple(r for r in self.results if r.inside and r.biomass)
 
     @property
+    @exact
     def total_tco2(self) -> Decimal:
         return sum((r.emissions_tco2 for r in self.counted), Decimal(0))
 
     @property
+    @exact
     def biomass_tco2(self) -> Decimal:
         return sum((r.emissions_tco2 for r in self.biomass), Decimal(0))
 
     @property
+    def missing(self) -> tuple[MissingMonth, ...]:
+        """Expected source-months without a reading, by month then source."""
+        found = [MissingMonth(r.source_id, m) for r in self.results for m in r.missing_months]
+        return tuple(sorted(found, key=lambda m: (m.month, m.source_id)))
+
+    @property
+    def missing_denominators(self) -> tuple[tuple[str, str], ...]:
+        """(indicator id, month) of every expected denominator month without a value."""
+        return tuple(
+            (o.indicator, m) for o in self.outputs or (self.output,) for m in o.missing_months
+        )
+
+    @property
+    def complete(self) -> bool:
+        """Every expected month of every source and every denominator is recorded."""
+        denominators = all(o.quantity is not None for o in self.outputs or (self.output,))
+        return not self.missing and not self.missing_denominators and denominators
+
+    @property
+    def complete_months(self) -> tuple[str, ...]:
+        """Months in which every source expected that month reported (like-for-like basis)."""
+        gaps = {m.month for m in self.missing}
+        months = {m for r in self.results for m in r.expected_months} or set(self.months)
+        return tuple(sorted(m for m in months if m not in gaps and m in self.months))
+
+    @exact
+    def total_over(self, months: tuple[str, ...]) -> Decimal:
+        by_month = self.by_month
+        return sum((by_month.get(m, Decimal(0)) for m in months), Decimal(0))
+
+    def output_for(self, intensity_unit: str) -> Output | None:
+        """The indicator whose intensity is in `intensity_unit` (tCO2/<unit>)."""
+        return next(
+            (o for o in self.outputs or (self.output,) if f"tCO2/{o.unit}" == intensity_unit), None
+        )
+
+    @property
+    @exact
+    def intensities(self) -> tuple[tuple[Output, Decimal | None], ...]:
+        """(indicator, tCO2 per its unit) for every indicator."""
+        total = self.total_tco2
+        return tuple(
+            (o, quotient(total, o.quantity) if o.quantity else None)
+            for o in self.outputs or (self.output,)
+        )
+
+    @property
+    @exact
     def by_category(self) -> dict[str, Decimal]:
         totals = {c: Decimal(0) for c in CATEGORIES}
         for r in self.counted:
@@ -128,6 +188,7 @@ class Inventory:
         return totals
 
     @property
+    @exact
     def by_month(self) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = defaultdict(Decimal)
         for r in self.counted:
@@ -136,6 +197,7 @@ class Inventory:
         return dict(sorted(totals.items()))
 
     @property
+    @exact
     def by_month_category(self) -> dict[str, dict[str, Decimal]]:
         table: dict[str, dict[str, Decimal]] = {}
         for r in self.counted:
@@ -145,17 +207,23 @@ class Inventory:
         return dict(sorted(table.items()))
 
     @property
+    @exact
     def intensity(self) -> Decimal | None:
         q = self.output.quantity
-        return None if not q else self.total_tco2 / q
+        return None if not q else quotient(self.total_tco2, q)
 
     @property
     def intensity_unit(self) -> str:
         return f"tCO2/{self.output.unit}"
 
     @property
+    def correlation(self) -> Correlation:
+        """Total uncertainty with inputs shared between sources combined as correlated."""
+        return combine_correlated(self.counted)
+
+    @property
     def uncertainty_percent(self) -> Decimal | None:
-        return combine_total([(r.uncertainty_percent, r.emissions_tco2) for r in self.counted])
+        return self.correlation.correlated_percent
 
 
 def sources_record(model: Model, year: int) -> list[Record]:
@@ -166,10 +234,11 @@ def inventory_years(model: Model) -> list[int]:
     return sorted({int(r.data["year"]) for r in model.records_of("emission-sources")})
 
 
-def _options(record: Record, locate: Locate) -> tuple[str, str, list[Issue]]:
+def _options(record: Record, locate: Locate, rules: RuleSet) -> tuple[str, str, list[Issue]]:
     lib = factor_library()
     fuel_set = str(record.data.get("factor_set") or DEFAULT_FUEL_SET)
-    elec = str(record.data.get("electricity_factor") or lib.electricity_default)
+    default = str(rules.value("electricity_factor", lib.electricity_default))
+    elec = str(record.data.get("electricity_factor") or default)
     issues = []
     if fuel_set not in lib.fuel_sets:
         issues.append(
@@ -234,55 +303,24 @@ def _readings(
                     )
                 )
                 continue
-            table[sid][month] += Decimal(str(row["quantity"]))
+            table[sid][month] += dec(row["quantity"])
     return {k: dict(sorted(v.items())) for k, v in table.items()}, issues
 
 
-def _output(model: Model, year: int, locate: Locate) -> tuple[Output, list[Issue]]:
-    spec = model.organisation.output
-    indicator, unit = str(spec["indicator"]), str(spec["unit"])
-    monthly: dict[str, Decimal] = defaultdict(Decimal)
-    issues = []
-    seen = False
-    for record in model.records_of("production"):
-        for index, row in enumerate(record.data.get("rows") or []):
-            month = str(row["month"])
-            if not month.startswith(f"{year}-"):
-                continue
-            if indicator == "output_value":
-                value = row.get("output_value")
-                if value is None:
-                    continue
-            else:
-                value = row["quantity"]
-                if str(row["unit"]).strip() != unit:
-                    path: Path_ = ("rows", index, "unit")
-                    issues.append(
-                        Issue(
-                            record.path,
-                            locate(record.path, path),
-                            "/".join(map(str, path)),
-                            f"{month} 产量单位 '{row['unit']}' 与单位信息中声明的强度分母单位 '{unit}' 不一致 "
-                            "(production unit differs from organisation output unit)",
-                            code="CARBON-UNIT-MISMATCH",
-                        )
-                    )
-                    continue
-            seen = True
-            monthly[month] += Decimal(str(value))
-    total = sum(monthly.values(), Decimal(0)) if seen else None
-    return Output(indicator, str(spec["name"]), unit, total, tuple(sorted(monthly.items()))), issues
-
-
 def _result(
-    source: dict, resolved: Resolved, months: dict[str, Decimal], library_u: Decimal
+    source: dict,
+    resolved: Resolved,
+    months: dict[str, Decimal],
+    library_u: Decimal,
+    in_boundary: bool,
+    expected: tuple[str, ...],
 ) -> SourceResult:
     quantity = sum(months.values(), Decimal(0))
     ad = quantity * resolved.ad_per_quantity
     monthly = tuple((m, q, q * resolved.ad_per_quantity * resolved.ef) for m, q in months.items())
     u_ad = source.get("activity_uncertainty_percent")
     u, assumed = source_uncertainty(
-        Decimal(str(u_ad)) if u_ad is not None else None, library_u, resolved.parameters
+        dec(u_ad) if u_ad is not None else None, library_u, resolved.parameters
     )
     return SourceResult(
         source_id=str(source["id"]),
@@ -299,14 +337,17 @@ def _result(
         emission_factor=resolved.ef,
         factor_unit=resolved.ef_unit,
         parameters=resolved.parameters,
-        emissions_tco2=sum((t for _m, _q, t in monthly), Decimal(0)),
+        emissions_tco2=ad * resolved.ef,  # exact: equals the sum of the months
         monthly=monthly,
         uncertainty_percent=u,
         uncertainty_assumed=assumed,
         note=resolved.note,
+        in_boundary=in_boundary,
+        expected_months=expected,
     )
 
 
+@exact
 def compute_inventory(
     model: Model, year: int, locate: Locate | None = None
 ) -> tuple[Inventory | None, list[Issue]]:
@@ -341,7 +382,8 @@ def _compute(
     model: Model, year: int, record: Record, locate: Locate
 ) -> tuple[Inventory | None, list[Issue]]:
     lib = factor_library()
-    fuel_set, elec, issues = _options(record, locate)
+    rules = rule_set(year, str(record.data.get("jurisdiction") or DEFAULT_JURISDICTION))
+    fuel_set, elec, issues = _options(record, locate, rules)
     if issues:
         return None, issues
     overrides = overrides_for(model, year)
@@ -361,6 +403,7 @@ def _compute(
     readings, found = _readings(model, year, {str(s["id"]): s for _i, s in entries}, locate)
     issues += found
     results = []
+    plan = plan_for_year(model, year)
     for index, source in entries:
         sid = str(source["id"])
         if sid not in active:
@@ -377,19 +420,36 @@ def _compute(
                 )
             continue
         ctx = SourceContext(
-            source, index, record.path, year, fuel_set, elec, lib, overrides, locate
+            source, index, record.path, year, fuel_set, elec, lib, overrides, locate, rules
         )
         resolved, found = resolve(ctx)
         issues += found
         if resolved is not None:
-            results.append(_result(source, resolved, readings.get(sid, {}), lib.assumed_activity_u))
-    output, found = _output(model, year, locate)
+            read = readings.get(sid, {})
+            inside = str(source["boundary"]) in rules.counted_boundaries and not (
+                source["category"] == "heat" and not rules.heat_counted
+            )
+            expected = expected_months(source, year, plan, read)
+            results.append(
+                _result(source, resolved, read, lib.assumed_activity_u, inside, expected)
+            )
+    outputs, found = compute_outputs(model, year, locate)
     issues += found
     if any(i.severity is Severity.ERROR for i in issues):
         return None, issues
     months = sorted({m for per in readings.values() for m in per})
     planned = tuple(s for _i, s in entries if str(s["id"]) not in active)
     inventory = Inventory(
-        year, record, fuel_set, elec, tuple(results), planned, output, tuple(months), readings
+        year,
+        record,
+        fuel_set,
+        elec,
+        tuple(results),
+        planned,
+        outputs[0],
+        tuple(months),
+        readings,
+        outputs,
+        rules,
     )
     return inventory, issues

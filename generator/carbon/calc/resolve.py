@@ -3,10 +3,13 @@
 Per category (GB/T 32150 structure):
   combustion   AD = FC x NCV (GJ);  EF = CC x OF x 44/12 (tCO2/GJ)
                or, with a measured per-activity factor, AD = FC and EF in tCO2/<unit>
-  process      AD (t) x EF (tCO2/t) x purity (when the source states one)
-  electricity  net MWh x EF (tCO2/MWh); market green electricity 0 from the year the
-               rules allow (京环发〔2024〕8号), the selected grid factor before that
+  process      AD (t) x EF (tCO2/t) x purity (a measured purity in the emission-factors
+               record, else the source's `purity`): 0.4397 x 91.8 % = 0.4036446, never a
+               rounded typed factor
+  electricity  net MWh x EF (tCO2/MWh); market green electricity 0 only in a reporting year
+               whose rules say so (2023: 京环发〔2024〕8号), else the selected grid factor
   heat         net GJ x EF (tCO2/GJ)
+A derived factor is rounded once to FACTOR_DIGITS significant digits (calc/exact.py).
 Every unit is checked against the unit table; a value in a unit that does not fit is an Issue
 at the file, line and field that holds it, never a silently converted number.
 """
@@ -17,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from generator.carbon.calc.exact import dec, factor_value
 from generator.carbon.calc.factors import (
     FactorLibrary,
     LibraryValue,
@@ -26,10 +30,17 @@ from generator.carbon.calc.factors import (
     parameter_from_library,
     parameter_from_override,
 )
+from generator.carbon.calc.rules import RuleSet, rule_set
 from generator.carbon.calc.units import unit_table
 from generator.core.issues import Issue
 
-CO2_PER_C = Decimal(44) / Decimal(12)
+CO2_PER_C = Decimal(44) / Decimal(12)  # rounded (28 digits): use co2_of_carbon() in the engine
+
+
+def co2_of_carbon(carbon: Decimal) -> Decimal:
+    """tCO2 from tC: x 44 / 12, multiplied before the one division so 0.015147 tC -> 0.055539."""
+    return carbon * 44 / 12
+
 
 Path_ = tuple[str | int, ...]
 Locate = Callable[[str, Path_], "int | None"]
@@ -56,6 +67,11 @@ class SourceContext:
     library: FactorLibrary
     overrides: Overrides
     locate: Locate
+    rules: RuleSet | None = None
+
+    @property
+    def rule_set(self) -> RuleSet:
+        return self.rules if self.rules is not None else rule_set(self.year)
 
     @property
     def id(self) -> str:
@@ -180,7 +196,7 @@ def _combustion(ctx: SourceContext, activity_kind: str) -> tuple[Resolved | None
         if cc is None or of is None:
             return None, issues
         params += [cc, of]
-        ef_value = cc.base_value * of.base_value * CO2_PER_C
+        ef_value = factor_value(co2_of_carbon(cc.base_value * of.base_value))
     if issues:
         return None, issues
     return Resolved(ad_per, "GJ", ef_value, "tCO2/GJ", tuple(params)), issues
@@ -193,20 +209,27 @@ def _process(ctx: SourceContext) -> tuple[Resolved | None, list[Issue]]:
         return None, issues or [_missing(ctx, "排放因子")]
     params = [ef]
     ef_value = ef.base_value
-    purity = ctx.source.get("purity")
-    if purity is not None:
-        params.append(
-            Parameter(
-                "purity",
-                Decimal(str(purity)),
-                "1",
-                "source_record",
-                f"排放源清单 {ctx.file}",
-                uncertainty_percent=ctx.library.assumed_parameter_u,
-                uncertainty_assumed=True,
-            )
+    raw = ctx.source.get("purity")
+    written = (
+        None
+        if raw is None
+        else Parameter(
+            "purity",
+            dec(raw),
+            "1",
+            "source_record",
+            f"排放源清单 {ctx.file}",
+            uncertainty_percent=ctx.library.assumed_parameter_u,
+            uncertainty_assumed=True,
+            shared_key=f"{ctx.file}#sources/{ctx.index}/purity",
         )
-        ef_value *= Decimal(str(purity))
+    )
+    purity, found = _param(ctx, "purity", ("fraction",), "纯度", written)
+    if found:
+        return None, found
+    if purity is not None:
+        params.append(purity)
+        ef_value = factor_value(ef_value * purity.base_value)
     return Resolved(Decimal(1), "t", ef_value, "tCO2/t", tuple(params)), []
 
 
@@ -225,15 +248,24 @@ def _electricity(ctx: SourceContext) -> tuple[Resolved | None, list[Issue]]:
     note = ""
     lib = ctx.library
     default: Parameter | None
-    if ctx.fuel == "green_electricity" and ctx.year >= lib.green_valid_from:
+    rules = ctx.rule_set
+    if ctx.fuel == "green_electricity" and rules.green_zero:
         default = parameter_from_library("emission_factor", lib.green, Decimal(0))
-        default = replace(default, uncertainty_assumed=False)
+        rule = rules.get("green_electricity")
+        default = replace(
+            default,
+            uncertainty_assumed=False,
+            source=rule.source if rule else default.source,
+            tag=rule.tag if rule else default.tag,
+        )
     elif ctx.fuel in ("green_electricity", "grid_electricity"):
         default = _grid(ctx)
         if ctx.fuel == "green_electricity":
+            rule = rules.get("green_electricity")
             note = (
-                f"{ctx.year} 年早于 {lib.green_valid_from} 年，绿电按电网排放因子计算 "
-                f"(green electricity counted at the grid factor before {lib.green_valid_from})"
+                f"{ctx.year} 报告年度规则未规定市场化绿电按零计，绿电按电网排放因子计算"
+                f"（{rule.source if rule else '无规则'}）"
+                f" (green electricity at the grid factor: the {ctx.year} rules do not zero it)"
             )
     else:
         default = None

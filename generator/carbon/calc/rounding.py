@@ -1,4 +1,4 @@
-"""Display rounding (ROUND_HALF_UP, only on output) and JSON numbers (full precision)."""
+"""Display rounding (ROUND_HALF_UP, only on output) and JSON numbers (exact decimals)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 ROUNDING_RULE = (
     "内部全精度十进制计算；仅在输出时四舍五入：排放量保留 2 位小数，活动水平 3 位，排放因子 6 位，"
-    "强度 4 位，百分比 1 位。JSON 输出保留全精度。"
-    " (full Decimal precision internally; rounded half-up only on output: tCO2 2 places, activity 3,"
-    " factors 6, intensity 4, percent 1; JSON keeps full precision)"
+    "强度 4 位，百分比 1 位。JSON 输出为精确十进制数（活动水平 × 排放因子 = 排放量、各源之和 = 总量，逐位成立）。"
+    " (exact decimals internally; rounded half-up only on output: tCO2 2 places, activity 3,"
+    " factors 6, intensity 4, percent 1; JSON numbers are the exact decimals)"
 )
 
 
@@ -42,11 +42,16 @@ def percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{fixed(value, 1)}%"
 
 
-def num(value: Decimal | None) -> float | int | None:
-    """A JSON number at full double precision (None stays null)."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+def num(value: Decimal | None) -> Decimal | None:
+    """A JSON number: the exact Decimal (written digit for digit by `dumps_exact`)."""
+    return value
+
+
+def dumps_exact(data: object) -> str:
+    """JSON text whose numbers are the Decimals' exact digits, never binary floats."""
+    import simplejson
+
+    return simplejson.dumps(data, ensure_ascii=False, indent=2, use_decimal=True)
 
 
 CATEGORY_ZH = {
@@ -73,6 +78,6 @@ ADVANCED_ZH_SHORT = {
 ORIGIN_ZH = {
     "default": "缺省值",
     "measured": "实测值",
-    "specified": "指定值",
+    "specified": "规定值",
     "source_record": "排放源清单",
 }

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.carbon.calc.analysis import KIND_ZH, Assessment
+from generator.carbon.calc.indicators import AGGREGATION_ZH
 from generator.carbon.calc.rounding import (
     ADVANCED_ZH_SHORT,
     BOUNDARY_ZH,
@@ -168,11 +169,38 @@ RESULT_HEADERS = (
 )
 
 
+def _uncertainty(a: Assessment) -> list[str]:
+    c = a.inventory.correlation
+    out = [
+        f"不确定性按 IPCC 2006 第 1 卷第 3 章方法1（误差传递）计算：总量不确定性 "
+        f"±{percent(c.correlated_percent)}。未给出不确定性的输入按 5% 假定，已在表中注明。"
+    ]
+    if c.shared:
+        shared = "；".join(
+            f"{PARAMETER_ZH.get(x.name, x.name)} {x.value} {x.unit}（±{x.uncertainty_percent}%）："
+            f"{'、'.join(x.sources)}"
+            for x in c.shared
+        )
+        out.append(
+            f"下列参数由多个排放源共用同一数值，其误差对这些排放源方向相同，按完全相关合并"
+            f"（先线性相加各源贡献，再与其他独立分量平方和开方）：{shared}。"
+            f"若按相互独立合并，总量不确定性为 ±{percent(c.independent_percent)}，会低估不确定性。"
+        )
+    return out
+
+
 def section_a7(a: Assessment) -> list[str]:
     inv = a.inventory
     out = [
         "## A.7 碳排放量计算结果",
         "",
+    ]
+    if not inv.complete:
+        out += [
+            "**数据不完整**：本节为已有月份的合计，不是全年结果（缺失月份见 A.3）。",
+            "",
+        ]
+    out += [
         "根据北京市碳排放核算与报告指南（GB/T 32150 结构）计算：燃料燃烧 E = 消耗量 × 低位发热值 × 单位热值含碳量 × 碳氧化率 × 44/12；"
         "工业过程 E = 物料量 × 排放因子；净购入电力、热力 E = 净购入量 × 排放因子。",
         "",
@@ -202,10 +230,25 @@ def section_a7(a: Assessment) -> list[str]:
             ("类别", "排放量 tCO2"), [(CATEGORY_ZH[c], tco2(v)) for c, v in inv.by_category.items()]
         ),
     ]
+    state = "" if inv.complete else "（不完整）"
     out += [
         "",
-        f"碳排放总量 **{tco2(inv.total_tco2)} tCO2**；{inv.output.name} {activity(inv.output.quantity)} {inv.output.unit}；"
-        f"碳排放强度 **{intensity(inv.intensity)} {inv.intensity_unit}**。",
+        f"碳排放总量{state} **{tco2(inv.total_tco2)} tCO2**。",
+        "",
+        table(
+            ("强度指标", "性质", "全年取值", "数值", "单位", "碳排放强度"),
+            [
+                (
+                    o.name,
+                    "流量" if o.kind == "flow" else "存量",
+                    AGGREGATION_ZH.get(o.aggregation, o.aggregation),
+                    activity(o.quantity),
+                    o.unit,
+                    f"{intensity(value)} tCO2/{o.unit}" + state,
+                )
+                for o, value in inv.intensities
+            ],
+        ),
         "",
     ]
     out += [f"![{a.year} 年各月碳排放量（按类别）](images/emissions-by-month.png)", ""]
@@ -227,11 +270,22 @@ def section_a7(a: Assessment) -> list[str]:
         ]
     if inv.biomass:
         out += ["", f"生物质燃烧二氧化碳 {tco2(inv.biomass_tco2)} tCO2，单独报告，不计入总量。"]
-    out += [
-        "",
-        f"不确定性按 IPCC 2006 方法1（误差传递）计算：总量不确定性 ±{percent(inv.uncertainty_percent)}。"
-        f"未给出不确定性的输入按 5% 假定，已在表中注明。",
-    ]
+    out += ["", *_uncertainty(a)]
+    unverified = sorted(
+        {
+            f"{PARAMETER_ZH.get(p.name, p.name)} {p.value} {p.unit}（{p.tag}）"
+            for r in inv.results
+            for p in r.parameters
+            if p.is_default and p.tag and not p.tag.startswith("V")
+        }
+    )
+    if unverified:
+        out += [
+            "",
+            "采用的未核实缺省值（C 仅见于公开代码，M 常被引用、未核实），应对照官方文本确认："
+            + "；".join(unverified)
+            + "。",
+        ]
     flagged = [r.source_id for r in inv.results if over_limit(r.uncertainty_percent)]
     if flagged:
         out.append(
@@ -314,6 +368,15 @@ def section_a9(a: Assessment) -> list[str]:
                 ],
             )
         )
+        if b.like_for_like_months:
+            months = b.like_for_like_months
+            out += [
+                "",
+                f"本年数据不完整，变化按同口径计算：本年 {months[0]}～{months[-1]}（{len(months)} 个月）"
+                f" {tco2(b.current_total_tco2)} tCO2，对基准年同期 {tco2(b.compared_total_tco2)} tCO2。",
+            ]
+        if b.findings:
+            out += ["", "发现：", "", bullets(b.findings)]
         out += ["", f"选择理由：{b.rationale}", "", "碳排放先进值：", ""]
         out.append(
             table(
@@ -342,7 +405,13 @@ def section_a9(a: Assessment) -> list[str]:
                 o.target_year,
                 intensity(o.actual),
                 percent(o.progress_percent),
-                "—" if o.achieved is None else "已达到" if o.achieved else "未达到",
+                "未评价（数据不完整）"
+                if o.note.startswith("未评价")
+                else "—"
+                if o.achieved is None
+                else "已达到"
+                if o.achieved
+                else "未达到",
             )
             for o in a.objectives
         ]
@@ -371,15 +440,23 @@ def section_a9(a: Assessment) -> list[str]:
 def section_a10(a: Assessment, info: dict) -> list[str]:
     inv = a.inventory
     out = ["## A.10 碳评估结论", ""]
-    text = f"{a.year} 年碳排放总量 {tco2(inv.total_tco2)} tCO2，碳排放强度 {intensity(inv.intensity)} {inv.intensity_unit}"
+    state = "" if inv.complete else "（数据不完整，非全年结果）"
+    text = f"{a.year} 年碳排放总量{state} {tco2(inv.total_tco2)} tCO2，碳排放强度 {intensity(inv.intensity)} {inv.intensity_unit}"
     if a.baseline and a.baseline.change_total_percent is not None:
         text += f"，较基准排放量变化 {percent(a.baseline.change_total_percent)}"
     out += [text + "。", "", "存在的问题：", ""]
     problems = list(info.get("problems") or [])
-    if a.missing_months:
+    if not inv.complete:
         problems.append(
-            "缺少计量数据：" + "、".join(f"{m.month} {m.source_id}" for m in a.missing_months)
+            "数据不完整："
+            + "、".join(
+                [f"{m.month} {m.source_id}" for m in a.missing_months]
+                + [f"{m} {i}（强度分母）" for i, m in inv.missing_denominators]
+            )
+            + "；结果不是全年结果，目标完成情况未评价"
         )
+    if a.baseline is not None:
+        problems += list(a.baseline.findings)
     if any(over_limit(r.uncertainty_percent) for r in inv.results):
         problems.append(f"部分排放源不确定性超过 {LIMIT_PERCENT}%")
     out.append(bullets(problems) if problems else "- 未发现问题。")

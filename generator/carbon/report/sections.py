@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generator.carbon.calc.analysis import Assessment, assess, records_for_year
-from generator.carbon.calc.rounding import percent
+from generator.carbon.calc.completeness import plan_for_year
+from generator.carbon.calc.rounding import ORIGIN_ZH, percent
+from generator.carbon.calc.rules import RULE_ZH, TAG_ZH
 from generator.carbon.report.charts import render_charts
 from generator.carbon.report.markdown import bullets, table
 from generator.carbon.report.results import (
@@ -24,12 +26,7 @@ from generator.carbon.report.results import (
 )
 from generator.content.model import Model, Record
 
-ORIGIN_ZH = {
-    "default": "缺省值",
-    "measured": "实测值",
-    "specified": "指定值",
-    "source_record": "排放源清单",
-}
+__all__ = ["ORIGIN_ZH", "AssessmentReport", "assessment_record", "render_assessment"]
 
 
 @dataclass(frozen=True)
@@ -59,14 +56,22 @@ def _a1(model: Model, a: Assessment, info: dict) -> list[str]:
             for r in record.data["requirements"]
         ]
     basis = list(dict.fromkeys(basis))
-    sources = sorted({p.source for r in a.inventory.results for p in r.parameters if p.is_default})
+    sources = sorted(
+        {
+            f"{p.source}（{p.tag}）"
+            for r in a.inventory.results
+            for p in r.parameters
+            if p.is_default
+        }
+    )
     out += [
         bullets(basis) if basis else "评估依据未记录。",
         "",
-        "采用的排放因子缺省值来源：",
+        "采用的排放因子缺省值来源（置信度 V 已核对；C 仅见于公开代码；M 未核实）：",
         "",
-        bullets(sources) if sources else "- 无（全部采用实测值）",
+        bullets(sources) if sources else "- 无（全部采用实测值或规定值）",
     ]
+    out += _rules(a)
     boundary = model.organisation.boundary
     out += [
         "",
@@ -84,6 +89,13 @@ def _a1(model: Model, a: Assessment, info: dict) -> list[str]:
     ]
     earlier = [str(h.year) for h in a.history if h.year < a.year][-3:]
     out += ["", "### A.1.3 评估时间段", "", f"{a.year} 年 1 月 1 日至 {a.year} 年 12 月 31 日。"]
+    if not a.inventory.complete:
+        months = a.inventory.months
+        upto = f"数据截至 {months[-1]}" if months else "尚无计量数据"
+        out.append(
+            f"**本年数据不完整**（{upto}），以下结果不是全年结果，与基准的比较按同期月份进行，"
+            "目标完成情况未评价。"
+        )
     if earlier:
         out.append(f"同时考察了 {'、'.join(earlier)} 年的情况。")
     rows = []
@@ -131,6 +143,7 @@ def _a2(model: Model, info: dict) -> list[str]:
 
 def _a3(model: Model, a: Assessment, info: dict) -> list[str]:
     out = ["## A.3 监测统计状况", "", str(info.get("monitoring_status") or "监测统计状况未记录。")]
+    record = plan_for_year(model, a.year)
     plan = [
         (
             i["content"],
@@ -139,19 +152,20 @@ def _a3(model: Model, a: Assessment, info: dict) -> list[str]:
             i["frequency"],
             i["record"],
         )
-        for r in model.records_of("monitoring-plan")
-        for i in r.data["items"]
+        for i in (record.data["items"] if record else [])
     ]
-    if plan:
+    if record is not None:
         out += [
             "",
-            "监测计划：",
+            f"监测计划（{record.id}）：",
             "",
             table(("监测内容", "责任部门", "监测形式", "监测频率", "记录形式"), plan),
         ]
+    else:
+        out += ["", f"{a.year} 年度监测计划未记录。"]
     operating = [s for s in _sources(a) if s["status"] == "operating"]
     metered = [s for s in operating if s.get("meter")]
-    instruments = [i for r in model.records_of("calibration") for i in r.data["instruments"]]
+    instruments = [i for r in _of_year(model, "calibration", a.year) for i in r.data["instruments"]]
     good = [i for i in instruments if i["result"] == "pass"]
     out += [
         "",
@@ -182,10 +196,43 @@ def _a3(model: Model, a: Assessment, info: dict) -> list[str]:
             ),
         ]
     missing = [f"{m.month} {m.source_id}" for m in a.missing_months]
-    out += [
-        "",
-        f"数据完整性：{'缺少 ' + '、'.join(missing) + ' 的计量数据' if missing else '各运行排放源逐月计量数据齐全'}。",
+    gaps = [f"{m} {i}" for i, m in a.inventory.missing_denominators]
+    text = "各运行排放源逐月计量数据和强度分母齐全"
+    if missing or gaps:
+        text = "**不完整**：" + "；".join(
+            part
+            for part in (
+                "缺少 " + "、".join(missing) + " 的计量数据" if missing else "",
+                "缺少 " + "、".join(gaps) + " 的强度分母" if gaps else "",
+            )
+            if part
+        )
+    out += ["", f"数据完整性：{text}。"]
+    return out
+
+
+def _of_year(model: Model, record_type: str, year: int) -> list[Record]:
+    """Records of `year`: those stating it, else those dated in it (never another year's)."""
+    records = list(model.records_of(record_type))
+    stated = [r for r in records if r.data.get("year") == year]
+    return stated or [r for r in records if "year" not in r.data and r.date[:4] == str(year)]
+
+
+def _rules(a: Assessment) -> list[str]:
+    rules = a.inventory.rules
+    if rules is None:
+        return []
+    rows = [
+        (RULE_ZH.get(r.key, r.key), r.value_zh, r.source, f"{r.tag}（{TAG_ZH.get(r.tag, r.tag)}）")
+        for r in rules.rules
     ]
+    out = ["", f"核算规则：{rules.name_zh}。", ""]
+    out.append(table(("规则", "取值", "来源", "置信度"), rows) if rows else "- 无规则数据。")
+    if rules.unverified:
+        out += [
+            "",
+            "标为 C 或 M 的规则和数值未经官方文本核实，使用前应对照当年通知和标准原文确认。",
+        ]
     return out
 
 

@@ -10,6 +10,7 @@ from generator.carbon.calc.inventory import SourceResult
 from generator.carbon.calc.rounding import (
     BOUNDARY_ZH,
     CATEGORY_ZH,
+    ORIGIN_ZH,
     PARAMETER_ZH,
     ROUNDING_RULE,
     activity,
@@ -62,6 +63,52 @@ def source_json(r: SourceResult) -> dict[str, Any]:
     }
 
 
+def completeness_json(a: Assessment) -> dict[str, Any]:
+    inv = a.inventory
+    return {
+        "complete": inv.complete,
+        "status": "完整" if inv.complete else "不完整",
+        "months_reported": list(inv.months),
+        "missing": [{"source_id": m.source_id, "month": m.month} for m in inv.missing],
+        "missing_denominators": [{"indicator": i, "month": m} for i, m in inv.missing_denominators],
+    }
+
+
+def rules_json(a: Assessment) -> dict[str, Any] | None:
+    rules = a.inventory.rules
+    if rules is None:
+        return None
+    return {
+        "id": rules.id,
+        "name": rules.name_zh,
+        "jurisdiction": rules.jurisdiction,
+        "reporting_year": rules.year,
+        "rules_year": rules.rules_year,
+        "rules": [
+            {"key": r.key, "value": r.value, "source": r.source, "tag": r.tag} for r in rules.rules
+        ],
+    }
+
+
+def uncertainty_json(a: Assessment) -> dict[str, Any]:
+    c = a.inventory.correlation
+    return {
+        "method": "IPCC 2006 Vol.1 Ch.3 Approach 1, shared inputs fully correlated",
+        "correlated_percent": num(c.correlated_percent),
+        "independent_percent": num(c.independent_percent),
+        "shared_inputs": [
+            {
+                "parameter": x.name,
+                "value": num(x.value),
+                "unit": x.unit,
+                "uncertainty_percent": num(x.uncertainty_percent),
+                "sources": list(x.sources),
+            }
+            for x in c.shared
+        ],
+    }
+
+
 def _dec_map(values: dict[str, Decimal]) -> dict[str, Any]:
     return {k: num(v) for k, v in values.items()}
 
@@ -82,6 +129,10 @@ def _baseline_json(a: Assessment) -> dict[str, Any] | None:
         "intensity_origin": b.intensity_origin,
         "change_total_percent": num(b.change_total_percent),
         "change_intensity_percent": num(b.change_intensity_percent),
+        "like_for_like_months": list(b.like_for_like_months),
+        "compared_total_tco2": num(b.compared_total_tco2),
+        "current_total_tco2": num(b.current_total_tco2),
+        "findings": list(b.findings),
         "advanced_values": [
             {
                 "kind": v.kind,
@@ -101,6 +152,8 @@ def to_json(a: Assessment, organisation: str = "") -> dict[str, Any]:
     return {
         "year": inv.year,
         "organisation": organisation,
+        **completeness_json(a),
+        "rule_set": rules_json(a),
         "factor_set": inv.fuel_set,
         "electricity_factor": inv.electricity_factor,
         "total_tco2": num(inv.total_tco2),
@@ -112,8 +165,23 @@ def to_json(a: Assessment, organisation: str = "") -> dict[str, Any]:
             "unit": inv.output.unit,
             "quantity": num(inv.output.quantity),
         },
+        "outputs": [
+            {
+                "indicator": o.indicator,
+                "name": o.name,
+                "unit": o.unit,
+                "kind": o.kind,
+                "aggregation": o.aggregation,
+                "quantity": num(o.quantity),
+                "missing_months": list(o.missing_months),
+                "intensity": num(value),
+                "intensity_unit": f"tCO2/{o.unit}",
+            }
+            for o, value in inv.intensities
+        ],
         "uncertainty_percent": num(u_total),
-        "uncertainty_method": "IPCC 2006 Approach 1",
+        "uncertainty_method": "IPCC 2006 Approach 1 (shared inputs correlated)",
+        "uncertainty": uncertainty_json(a),
         "uncertainty_over_limit": {
             "limit_percent": num(LIMIT_PERCENT),
             "total": over_limit(u_total),
@@ -175,7 +243,7 @@ def _row(r: SourceResult) -> str:
     return (
         f"  {r.source_id:<12} {CATEGORY_ZH[r.category]:<8} {activity(r.activity_data):>14} {r.activity_unit:<4} "
         f"× {factor(r.emission_factor):>10} {r.factor_unit:<9} = {tco2(r.emissions_tco2):>12} tCO2"
-        f"  ±{percent(r.uncertainty_percent)}  {'实测' if r.factor_origin != 'default' else '缺省'}"
+        f"  ±{percent(r.uncertainty_percent)}  {ORIGIN_ZH.get(r.factor_origin, '混合')}"
         f"  {r.name}"
     )
 
@@ -183,14 +251,19 @@ def _row(r: SourceResult) -> str:
 def to_text(a: Assessment, organisation: str = "") -> str:
     inv = a.inventory
     lines = [f"{organisation} {inv.year} 年度碳排放核算 (carbon emissions {inv.year})".strip(), ""]
+    lines += status_lines(a)
     lines.append(
-        f"排放总量：{tco2(inv.total_tco2)} tCO2（不确定性 ±{percent(inv.uncertainty_percent)}）"
+        f"排放总量：{tco2(inv.total_tco2)} tCO2（不确定性 ±{percent(inv.uncertainty_percent)}，"
+        f"共用参数按相关合并）"
     )
-    lines.append(
-        f"{inv.output.name}：{activity(inv.output.quantity)} {inv.output.unit}；"
-        f"碳排放强度：{intensity(inv.intensity)} {inv.intensity_unit}"
-    )
+    for o, value in inv.intensities:
+        lines.append(
+            f"{o.name}：{activity(o.quantity)} {o.unit}（{'逐月累加' if o.kind == 'flow' else '存量，' + ('各月平均' if o.aggregation == 'average' else '年末值')}）；"
+            f"碳排放强度：{intensity(value)} tCO2/{o.unit}"
+        )
     lines.append(f"因子集：{inv.fuel_set}；电力排放因子：{inv.electricity_factor}")
+    if inv.rules is not None:
+        lines.append(f"核算规则：{inv.rules.name_zh}")
     lines += ["", "计入排放的排放源 (counted):"]
     lines += [_row(r) for r in inv.counted] or ["  （无）"]
     lines += ["", "按类别 (by category):"]
@@ -226,8 +299,8 @@ def to_text(a: Assessment, organisation: str = "") -> str:
             f"  异常 {x.month} {x.source_id} {kind} {percent(x.change_percent)}"
             f"（{activity(x.previous)} → {activity(x.current)} {x.unit}，对比 {x.compared_month}）"
         )
-    for m in a.missing_months:
-        lines.append(f"  缺失 {m.month} {m.source_id} 无计量数据")
+    if a.missing_months:
+        lines.append(f"  缺失 {len(a.missing_months)} 个排放源月度计量数据（见上方数据状态）")
     if not a.anomalies and not a.missing_months:
         lines.append("  无异常，无缺失月份")
     b = a.baseline
@@ -238,9 +311,18 @@ def to_text(a: Assessment, organisation: str = "") -> str:
             f"{tco2(b.total_tco2)} tCO2，强度 {intensity(b.intensity)} {b.intensity_unit}；"
             f"本年变化 {percent(b.change_total_percent)}，强度变化 {percent(b.change_intensity_percent)}",
         ]
+        if b.like_for_like_months:
+            months = b.like_for_like_months
+            lines.append(
+                f"  同口径比较（数据不完整）：仅比较 {months[0]}～{months[-1]} 共 {len(months)} 个月与基准年同期 "
+                f"({tco2(b.current_total_tco2)} 对 {tco2(b.compared_total_tco2)} tCO2)"
+            )
+        lines += [f"  发现：{f}" for f in b.findings]
     for o in a.objectives:
         state = (
             ("进行中" if o.note.startswith("目标年度未到") else "—")
+            if o.achieved is None and not o.note.startswith("未评价")
+            else "未评价（数据不完整）"
             if o.achieved is None
             else ("已达成" if o.achieved else "未达成")
         )
@@ -250,6 +332,23 @@ def to_text(a: Assessment, organisation: str = "") -> str:
         )
     lines += ["", ROUNDING_RULE]
     return "\n".join(lines)
+
+
+def status_lines(a: Assessment) -> list[str]:
+    """不完整 with the missing source-months and denominators, or 完整."""
+    inv = a.inventory
+    if inv.complete:
+        return [f"数据状态：完整（{inv.year} 年各排放源和强度分母逐月齐全）(complete)", ""]
+    lines = [f"数据状态：不完整 (INCOMPLETE) — {inv.year} 年数据不全，不能作为全年结果使用"]
+    by_month: dict[str, list[str]] = {}
+    for m in inv.missing:
+        by_month.setdefault(m.month, []).append(m.source_id)
+    for month, ids in sorted(by_month.items()):
+        lines.append(f"  缺少计量数据 {month}：{'、'.join(ids)}")
+    for indicator, month in inv.missing_denominators:
+        name = next((o.name for o in inv.outputs if o.indicator == indicator), indicator)
+        lines.append(f"  缺少强度分母 {month}：{name}")
+    return [*lines, ""]
 
 
 def fixed_any(value: Decimal | None) -> str:

@@ -2,7 +2,8 @@
 
 The report is generated from records, so its control data come from git as well: the person who
 committed the year's carbon-assessments record compiled it (编制), and the first release that
-contains that commit approved it (批准). Until such a release exists the copy is marked 未生效.
+contains that commit approved it (批准); the commit's `Reviewed-by:` trailers reviewed it (审核).
+Until such a release exists the copy is marked 未生效.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def _control(config: Config, history: History, record: Record, body: str) -> Doc
     release = origin.released_in
     if release is None:
         return DocumentControl(record.id)
-    change = Change(origin.commit, origin.recorded.when, record.title, origin.recorded)
+    change = Change(
+        origin.commit, origin.recorded.when, record.title, origin.recorded, origin.reviewers
+    )
     revision = Revision(
         record.id,
         "A",

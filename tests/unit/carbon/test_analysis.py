@@ -78,8 +78,13 @@ def test_anomalies_and_missing_months(carbon_repo) -> None:
     found = [(x.source_id, x.month, x.kind, x.change_percent) for x in a.anomalies]
     # Feb vs Jan: +40% > 30% (MoM); Feb vs Feb 2023: +40% > 25% (YoY)
     assert found == [("S01", "2024-02", "mom", Decimal(40)), ("S01", "2024-02", "yoy", Decimal(40))]
-    # S01 misses March; S02 was commissioned in March, so Jan and Feb are not missing
-    assert [(m.source_id, m.month) for m in a.missing_months] == [("S01", "2024-03")]
+    # every month to December is expected, whether or not another source reported it:
+    # S01 misses March and May-December; S02 was commissioned in March, so Jan and Feb are
+    # not missing, May-December are
+    later = [f"2024-{m:02d}" for m in range(5, 13)]
+    expected = [("S01", "2024-03")] + [(s, m) for m in later for s in ("S01", "S02")]
+    assert [(m.source_id, m.month) for m in a.missing_months] == expected
+    assert not a.inventory.complete
     relaxed = assess(repo.model(), 2024, Thresholds(Decimal(50), Decimal(50)))
     assert relaxed.anomalies == ()
 
@@ -119,13 +124,17 @@ def test_baseline_computed_and_objective_progress(carbon_repo) -> None:
     elec = repo.src("E01", "electricity", "grid_electricity", "MWh")
     repo.sources(2023, elec)
     repo.sources(2024, elec)
+    # complete years: all in January, zero in the other months
+    rest = [f"{m:02d}" for m in range(2, 13)]
+    readings = ["2023-01,E01,1000,MWh", "2024-01,E01,900,MWh"]
+    readings += [f"{y}-{m},E01,0,MWh" for y in (2023, 2024) for m in rest]
     repo.write(
-        "records/meter-readings/all.csv",
-        "month,source,quantity,unit\n2023-01,E01,1000,MWh\n2024-01,E01,900,MWh\n",
+        "records/meter-readings/all.csv", "month,source,quantity,unit\n" + "\n".join(readings)
     )
+    output = ["2023-01,100,t,1", "2024-01,100,t,1"]
+    output += [f"{y}-{m},0,t,0" for y in (2023, 2024) for m in rest]
     repo.write(
-        "records/production/all.csv",
-        "month,quantity,unit,output_value\n2023-01,100,t,1\n2024-01,100,t,1\n",
+        "records/production/all.csv", "month,quantity,unit,output_value\n" + "\n".join(output)
     )
     repo.write(
         "records/baselines/BL-2024.yaml",
