@@ -78,7 +78,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
 
 
-VERBS = (build, carbon, check, demo, in_force, init, migrate, new, publish, release, serve, validate, verify)
+VERBS = (
+    build,
+    carbon,
+    check,
+    demo,
+    in_force,
+    init,
+    migrate,
+    new,
+    publish,
+    release,
+    serve,
+    validate,
+    verify,
+)
 for _verb in VERBS:
     cli.add_command(_verb.command)
 
