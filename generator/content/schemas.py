@@ -72,7 +72,10 @@ def _rel(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:  # a schema shipped with cems, outside the repository
-        return "cems:schemas/" + path.resolve().relative_to(SHIPPED.resolve()).as_posix()
+        shipped = SHIPPED.resolve()
+        if shipped in path.resolve().parents:
+            return "cems:schemas/" + path.resolve().relative_to(shipped).as_posix()
+        return path.resolve().as_posix()
 
 
 def _read(path: Path, root: Path) -> dict[str, Any]:

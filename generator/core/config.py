@@ -64,7 +64,10 @@ class Config:
 
     @property
     def schemas_dir(self) -> Path:
-        """The repository's own schemas/ when it keeps a copy, else the ones shipped with cems."""
+        """The repository's own schemas/ if it has one, else the ones shipped with cems.
+
+        `load_schemas` always starts from the shipped set and layers an own folder over it
+        (added record types; a replaced shipped schema is reported as SCHEMA-OVERRIDE)."""
         own = self.root / "schemas"
         return own if own.is_dir() else resource_path("schemas")
 

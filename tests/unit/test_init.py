@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -18,7 +19,7 @@ NAME = "北京永嘉恒机械有限公司"
 
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for role in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{role}_NAME", "李敏")
@@ -245,3 +246,17 @@ def test_migrate_refreshes_a_stale_editor_schema_copy(new_repo: Path, run_cli) -
     assert code == 1 and ".cems/schemas/" in out
     assert run_cli("migrate", "--apply", "--root", str(new_repo))[0] == 0
     assert json.loads(copy.read_text(encoding="utf-8")).get("title")
+
+
+def test_a_repository_word_reference_overrides_the_shipped_one(new_repo: Path) -> None:
+    from generator.core.config import Config
+    from generator.core.resources import resource_path
+    from generator.render.word.copy import reference_bytes
+
+    config = Config.for_root(new_repo)
+    shipped = resource_path("templates", "word", "reference.docx").read_bytes()
+    assert reference_bytes(config) == shipped
+    own = new_repo / "templates" / "word" / "reference.docx"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(shipped + b"\0")  # stands in for a restyled copy
+    assert reference_bytes(config) == shipped + b"\0"
