@@ -86,6 +86,8 @@ class _Example:
             return schema["examples"][0]
         if "enum" in schema:
             return schema["enum"][0]
+        for alternative in schema.get("anyOf", schema.get("oneOf", ()))[:1]:
+            return self.value(alternative, base, name)  # the first alternative is the usual one
         kind = schema.get("type")
         if kind == "object":
             return {

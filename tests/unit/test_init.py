@@ -110,7 +110,11 @@ def test_new_follows_the_organisations_conventions(new_repo: Path, run_cli) -> N
     assert code == 1 and "同名" in err
     assert run_cli("new", "procedure", "--root", str(new_repo), "--title", "记录控制程序")[0] == 0
     assert (new_repo / "content/documents/程序文件/YJH-QP-02-记录控制程序.md").is_file()
+    audits = new_repo / "records" / "internal-audits"
     for _ in range(2):
+        for filled in audits.glob("*.yaml") if audits.is_dir() else ():
+            text = filled.read_text(encoding="utf-8").replace("待填写", "年度内部审核")
+            filled.write_text(text, encoding="utf-8")  # a placeholder left would block `new`
         code, out, err = run_cli(
             "new", "internal-audits", "--root", str(new_repo), "--date", "2026-04-01"
         )
@@ -121,7 +125,13 @@ def test_new_follows_the_organisations_conventions(new_repo: Path, run_cli) -> N
     ]
     written = [p for d in ("content", "records") for p in (new_repo / d).rglob("*") if p.is_file()]
     assert not any("CEMS-" in p.read_text(encoding="utf-8", errors="ignore") for p in written)
-    assert _json(run_cli, "validate", "--root", str(new_repo)) == (0, [])
+    # the new records are valid but for the placeholders they leave to fill in, each located
+    code, issues = _json(run_cli, "validate", "--root", str(new_repo))
+    assert code == 1 and issues
+    assert all(
+        i["code"] == "VALUE-PLACEHOLDER" and i["line"] and i["file"].endswith("AUD-2026-02.yaml")
+        for i in issues
+    )
 
 
 def test_a_bad_id_pattern_is_located_in_organisation_yaml(new_repo: Path, run_cli) -> None:
