@@ -19,9 +19,9 @@ def show_plan(result: ReleaseResult) -> None:
         " (planned release):"
     )
     for revision in result.revised:
-        reviewers = "、".join(
-            sorted({r.name for c in revision.changes for r in c.reviewers})
-        ) or "—"
+        reviewers = (
+            "、".join(sorted({r.name for c in revision.changes for r in c.reviewers})) or "—"
+        )
         click.echo(f"  修订 {revision.document_id} {revision.label}（审核 {reviewers}）")
     for doc_id, reason in result.withdrawn:
         click.echo(f"  作废 {doc_id}：{reason}")

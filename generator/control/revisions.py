@@ -177,7 +177,9 @@ def _path_index(repo: Repo, segment: dict[str, int]) -> Index:
     return index
 
 
-def _touching(paths_index: dict[str, list], start: Iterable[str]) -> list[tuple[int, LogEntry]]:
+def _touching(
+    paths_index: dict[str, list[tuple[int, LogEntry, str, str]]], start: Iterable[str]
+) -> list[tuple[int, LogEntry]]:
     """Commits touching any of `start`, following renames back to earlier names."""
     found: dict[str, tuple[int, LogEntry]] = {}
     todo, seen = [p for p in start if p], set()
@@ -228,7 +230,9 @@ def _withdraw(state: _DocState, release: Release, reason: str) -> None:
     ]
 
 
-def _deletion_reason(paths_index: dict[str, list], path: str) -> str:
+def _deletion_reason(
+    paths_index: dict[str, list[tuple[int, LogEntry, str, str]]], path: str
+) -> str:
     for _position, entry, status, _other in paths_index.get(path, ()):
         if status == "D":
             lines = [ln for ln in entry.message.splitlines() if not trailers(ln, "Reviewed-by")]
@@ -355,7 +359,7 @@ def _controls(
     states: dict[str, _DocState],
     current: dict[str, Snapshot],
     last_tree: dict[str, Snapshot],
-    draft_index: dict[str, list],
+    draft_index: dict[str, list[tuple[int, LogEntry, str, str]]],
     day: str,
 ) -> dict[str, DocumentControl]:
     documents: dict[str, DocumentControl] = {}
@@ -409,7 +413,9 @@ def in_force_at(history: History, when: str) -> dict[str, Revision]:
             continue
         if control.pending_withdrawal is not None and control.pending_withdrawal.tag in included:
             continue
-        revisions = [r for r in (*control.revisions, *control.approved) if r.release.tag in included]
+        revisions = [
+            r for r in (*control.revisions, *control.approved) if r.release.tag in included
+        ]
         if revisions:
             result[doc_id] = revisions[-1]
     return result

@@ -12,6 +12,7 @@ from generator.core.resources import resource_path
 class Config:
     root: Path
     out_dir: Path
+    today: str = ""  # YYYY-MM-DD reference date (--today/--as-of); "" = the clock's date
 
     @classmethod
     def for_root(cls, root: Path | str, out_dir: Path | str | None = None) -> Config:

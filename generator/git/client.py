@@ -197,9 +197,7 @@ class Git:
     def verify_tag(self, name: str, allowed_signers: Path | None = None) -> TagVerification:
         """Check a signed tag's signature (GPG or SSH); SSH keys against `allowed_signers`."""
         options = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"] if allowed_signers else []
-        result = self.run_bytes(
-            *options, "verify-tag", "--raw", f"refs/tags/{name}", check=False
-        )
+        result = self.run_bytes(*options, "verify-tag", "--raw", f"refs/tags/{name}", check=False)
         return parse_verification(_decode(result.stderr), result.returncode)
 
     def rev_list(self, ref: str) -> set[str]:

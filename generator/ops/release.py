@@ -26,15 +26,15 @@ from generator.control.identity import (
 from generator.control.ledger import date_problems, ledger_line
 from generator.control.policy import ReleasePolicy, release_policy
 from generator.control.reviews import unreviewed_issue
-from generator.control.revisions import (
+from generator.control.revisions import compute_history, read_current_documents
+from generator.control.tags import (
+    APPROVER_HINT,
     Repo,
+    approver_problem,
     collect_releases,
-    compute_history,
     open_repo,
-    read_current_documents,
     signature_for,
 )
-from generator.control.tags import APPROVER_HINT, approver_problem
 from generator.control.types import (
     MEANING_APPROVE,
     SIGNATURE_ZH,
