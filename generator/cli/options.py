@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +51,30 @@ def format_option(func: F) -> F:
     )(func)
 
 
-def config_for(root: Path, out: Path | None = None) -> Config:
-    return Config.for_root(root, out)
+def today_option(func: F) -> F:
+    """--today/--as-of YYYY-MM-DD: the reference date for what is in force (default: today)."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
+        except ValueError:
+            raise click.BadParameter(f"'{value}' 不是 YYYY-MM-DD 日期") from None
+
+    return click.option(
+        "--today",
+        "--as-of",
+        "today",
+        default=None,
+        callback=check,
+        help="参照日期 YYYY-MM-DD：生效日期晚于它的发布尚未生效 (reference date).",
+    )(func)
+
+
+def config_for(root: Path, out: Path | None = None, today: str | None = None) -> Config:
+    config = Config.for_root(root, out)
+    return replace(config, today=today) if today else config
 
 
 def progress(message: str) -> None:

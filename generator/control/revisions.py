@@ -62,7 +62,7 @@ def read_history(
 ) -> tuple[History, list[Issue]]:
     """Document control of every document at `at` (a release tag or commit; None = working tree).
 
-    `today` (YYYY-MM-DD, default the clock's date) decides which approved releases are in
+    `today` (YYYY-MM-DD, default `config.today`, else the clock's date) decides which approved releases are in
     force: one whose effective date is later is approved but not yet in force.
     """
     try:
@@ -71,7 +71,8 @@ def read_history(
             return _unreleased(empty, model), issues
         releases, more = collect_releases(repo, model)
         current = read_current_documents(repo, config, model, from_tree=at is not None)
-        history, computed = compute_history(repo, model, releases, current, today)
+        day = today or config.today or None
+        history, computed = compute_history(repo, model, releases, current, day)
         recorded_by = lambda ident: signature_for(ident, MEANING_RECORD, model)  # noqa: E731
         origins = record_origins(repo.log, repo.prefix, recorded_by)
         history = replace(history, records=_with_releases(origins, repo, releases))

@@ -172,6 +172,17 @@ class History:
         return self.releases[-1] if self.releases else None
 
 
+def control_status_zh(control: DocumentControl, document_status: str) -> str:
+    """The one status text the site and every register print for a document."""
+    if control.is_withdrawn or document_status == "obsolete":
+        return "作废"
+    if control.in_force is None:
+        return f"草稿（{UNRELEASED}）"
+    if control.draft:
+        return "有效（有未发布的修改）"
+    return "有效"
+
+
 def distribution_code(document_id: str) -> str:
     """The document part of a 分发号: CEMS-QP-04 -> QP04 (the organisation prefix dropped)."""
     parts = [p for p in document_id.split("-") if p]
