@@ -147,10 +147,12 @@ class Org:
     def config(self) -> Config:
         return Config.for_root(self.root)
 
-    def history(self, at: str | None = None) -> tuple[History, list[Issue]]:
+    def history(
+        self, at: str | None = None, today: str | None = None
+    ) -> tuple[History, list[Issue]]:
         project = load_project(self.config())
         assert project.model is not None, [i.format() for i in project.issues]
-        return read_history(self.config(), project.model, at)
+        return read_history(self.config(), project.model, at, today=today)
 
 
 def codes(issues: list[Issue]) -> list[str]:
