@@ -353,7 +353,9 @@ def test_crlf_checkout_keeps_released_documents_released(org: Org) -> None:
     assert history.control(QP).revision_label == "A/0"
 
 
-def test_future_effective_date_agrees_in_in_force_and_verify(org: Org, run_cli) -> None:
+def test_future_effective_date_agrees_in_in_force_and_verify(
+    org: Org, run_cli, tmp_path: Path
+) -> None:
     org.release("2024.1", "2024-01-15")
     org.doc(QP, body="下月生效的修订。")
     org.commit("修订", "2024-06-01")
@@ -369,3 +371,31 @@ def test_future_effective_date_agrees_in_in_force_and_verify(org: Org, run_cli) 
     assert code == 0
     assert json.loads(out)["documents"][0]["revision"] == "A/0"
     assert org.history(today="2024-07-01")[0].control(QP).in_force.label == "A/1"
+
+    out_dir = tmp_path / "build"
+    code, _out, err = run_cli(
+        "build", "--root", str(org.root), "--out", str(out_dir), "--today", "2024-06-15"
+    )
+    assert code == 0, err
+    copy = next((out_dir / "word").glob(f"{QP}-*.docx"))
+    root = str(org.root)
+    code, out, _err = run_cli("verify", str(copy), "--root", root, "--today", "2024-06-15")
+    assert code == 0 and "A/0" in out  # in force until 2024-07-01, as in-force says
+    code, out, _err = run_cli("verify", str(copy), "--root", root, "--as-of", "2024-07-01")
+    assert code == 4 and "A/1" in out
+
+
+# -- publish ---------------------------------------------------------------------------------
+
+
+def test_publish_lists_only_valid_ledger_releases(org: Org, run_cli) -> None:
+    from generator.ops.publish import release_versions
+
+    _two_releases(org)
+    org.repo.git("tag", "release/web-ui")  # a lightweight tag made in a web UI
+    versions = release_versions(org.config())
+    assert [v.tag for v in versions] == ["release/2024.1", "release/2024.2", ""]
+    org.repo.git("tag", "-d", "release/2024.1")
+    code, out, err = run_cli("publish", "--root", str(org.root), "--out", str(org.root / "p"))
+    assert code == 1 and "HISTORY-LEDGER" in out + err
+    assert not (org.root / "p" / "versions").exists()
