@@ -61,7 +61,7 @@ def test_spoofed_approver_name_is_not_an_approver(org: Org, run_cli, monkeypatch
     assert tags(org) == ""
     # the same tag made by hand is no release, and an ERROR everywhere
     org.repo.tag("release/2024.1", "发布", "2024-01-15T16:00:00+08:00", MALLORY)
-    history, issues = org.history()
+    history, _issues = org.history()
     assert history.releases == () and "HISTORY-APPROVER" in errors(org)
     assert run_cli("check", "--root", str(org.root))[0] == 1
     assert run_cli("validate", "--root", str(org.root))[0] == 1
@@ -399,3 +399,59 @@ def test_publish_lists_only_valid_ledger_releases(org: Org, run_cli) -> None:
     code, out, err = run_cli("publish", "--root", str(org.root), "--out", str(org.root / "p"))
     assert code == 1 and "HISTORY-LEDGER" in out + err
     assert not (org.root / "p" / "versions").exists()
+
+
+# -- what copies, registers and the site print -----------------------------------------------
+
+
+def test_copies_registers_and_site_agree_on_state_and_approvals(
+    org: Org, run_cli, tmp_path: Path
+) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    org.doc("CEMS-QP-91", title="将作废的程序")
+    org.commit("新增 QP-91", "2024-01-11")
+    org.release("2024.1", "2024-01-15")
+    org.doc(QP, body="发布后的修改。")
+    org.doc("CEMS-QP-91", title="将作废的程序", status="obsolete", reason="并入 QP-90")
+    org.commit("修改 QP-90，作废 QP-91", "2024-02-01")
+    org.release("2024.2", "2024-02-05")  # withdraws QP-91, and QP-90 changed too
+    org.doc(QP, body="再次修改，尚未发布。")
+    org.commit("再次修改", "2024-03-01")
+
+    out_dir = tmp_path / "build"
+    code, _out, err = run_cli("build", "--root", str(org.root), "--out", str(out_dir))
+    assert code == 0, err
+
+    sheet = load_workbook(out_dir / "xlsx" / "受控文件清单.xlsx").active
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    docs = out_dir / "site-src" / "docs"
+    page = next(docs.rglob(f"{QP}.md")).read_text("utf-8")
+    assert "有效（有未发布的修改）" in rows[QP] and "| 状态 | 有效（有未发布的修改） |" in page
+
+    draft = next((out_dir / "word" / "drafts").glob(f"{QP}-*.docx"))
+    document = Document(str(draft))
+    text = "\n".join(p.text for p in document.paragraphs)  # the cover's control line
+    header = document.sections[0].header.tables[0]
+    text += "\n".join(c.text for r in header.rows for c in r.cells)
+    assert "草稿（修订 A/1）" in text and "生效日期：未生效（草稿）" in text
+
+    withdrawn = next((out_dir / "word").glob("CEMS-QP-91-*.docx"))
+    cells = [c.text for t in Document(str(withdrawn)).tables for r in t.rows for c in r.cells]
+    approve = cells.index("批准")
+    assert cells[approve + 1] == "周建国" and "未签署" not in cells[approve + 2]
+
+
+def test_released_text_that_no_longer_parses_is_an_error(org: Org, run_cli, tmp_path) -> None:
+    path = org.root / org.path_for(QP, "测试程序")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("review_interval_months: 12\n", ""), encoding="utf-8")
+    org.commit("缺少评审周期的文件头", "2024-01-11")
+    org.release("2024.1", "2024-01-15")  # tagged by hand on content cems release would refuse
+    org.doc(QP, body="修好后的草稿。")
+    org.commit("补上评审周期", "2024-02-01")
+    code, _out, err = run_cli("build", "--root", str(org.root), "--out", str(tmp_path / "b"))
+    assert code == 1
+    assert "COPY-RELEASED-UNREADABLE" in err and "release/2024.1" in err and QP in err
+    assert not (tmp_path / "b" / "word").exists()
