@@ -376,12 +376,13 @@ def _controls(
         if withdrawn_in is not None and not withdrawn_in.in_force_on(day):
             withdrawn_in = None  # approved withdrawal, effective later
         in_force = revisions[-1] if revisions and not withdrawn_in else None
+        latest = approved[-1] if approved else in_force  # an approved text is not a draft
         if withdrawn_in is not None:
             draft = False
-        elif in_force is None:
+        elif latest is None:
             draft = True
         else:
-            draft = cur is None or cur.sha256 != in_force.content_sha256
+            draft = cur is None or cur.sha256 != latest.content_sha256
         documents[doc_id] = DocumentControl(
             document_id=doc_id,
             revisions=tuple(revisions),

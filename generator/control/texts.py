@@ -60,7 +60,8 @@ def in_force_view(model: Model, history: History, text_at: TextAt) -> tuple[Mode
     for document in model.documents:
         control = history.control(document.id)
         revision = control.in_force
-        if control.draft and revision is not None and not control.is_withdrawn:
+        edited = control.draft or bool(control.approved)  # text differs from the one in force
+        if edited and revision is not None and not control.is_withdrawn:
             text = text_at(document.id, revision.label)
             released = _released_document(revision.path, text) if text else None
             if released is None:  # never print the draft as the controlled copy

@@ -377,6 +377,10 @@ def test_future_effective_date_agrees_in_in_force_and_verify(
         "build", "--root", str(org.root), "--out", str(out_dir), "--today", "2024-06-15"
     )
     assert code == 0, err
+    page = next((out_dir / "site-src" / "docs").rglob(f"{QP}.md")).read_text("utf-8")
+    assert "已批准，尚未生效" in page and "2024-07-01 起生效" in page
+    assert "| 版次/修改状态 | A/0 |" in page
+    assert "有未发布的修改" not in page  # approved text is no draft
     copy = next((out_dir / "word").glob(f"{QP}-*.docx"))
     root = str(org.root)
     code, out, _err = run_cli("verify", str(copy), "--root", root, "--today", "2024-06-15")

@@ -165,6 +165,8 @@ def fingerprint_state(control: DocumentControl) -> str:
         return ""
     if control.current_sha256 == control.in_force.content_sha256:
         return "与当前文本一致（未修改）"
+    if control.approved and control.current_sha256 == control.approved[-1].content_sha256:
+        return f"当前文本为已批准、尚未生效的 {control.approved[-1].label}"
     return "当前文本已修改，尚未批准"
 
 
@@ -199,6 +201,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         effective_date=control.effective_date,
         owner=model.department_name(doc.owner),
         approvals=approvals(model, doc, control),
+        approved=[(r.label, r.effective_date, r.release.tag) for r in control.approved],
         signature=control.last_revision.release.signature_zh if control.last_revision else "",
         clauses=doc.clauses,
         clause_link=link(path, "clauses.md"),
