@@ -103,9 +103,12 @@ DOCUMENTS_FOLDER = "content/documents/"
 
 
 def _read_trees(
-    repo: Repo, commits: list[str], issues: list[Issue]
+    repo: Repo,
+    commits: list[str],
+    issues: list[Issue],
+    unreadable: dict[str, set[str]] | None = None,
 ) -> dict[str, dict[str, Snapshot]]:
-    trees, problems = snapshots_at(repo.git, commits, repo.prefix, DOCUMENTS_FOLDER)
+    trees, problems = snapshots_at(repo.git, commits, repo.prefix, DOCUMENTS_FOLDER, unreadable)
     issues += [
         git_issue(
             "HISTORY-FRONT-MATTER",
@@ -273,12 +276,13 @@ def compute_history(
     reviews = Reviews(model, repo.log)
     segment = _segments(repo, releases)
     index = _path_index(repo, segment)
-    trees = _read_trees(repo, [r.commit for r in releases], issues)
+    unreadable: dict[str, set[str]] = {}
+    trees = _read_trees(repo, [r.commit for r in releases], issues, unreadable)
     states: dict[str, _DocState] = {}
     archived: dict[str, tuple[str, str]] = {}
     previous: dict[str, Snapshot] = {}
     for k, release in enumerate(releases):
-        snaps = trees[release.commit]
+        snaps = _carry_unreadable(trees[release.commit], previous, unreadable.get(release.commit))
         for doc_id in sorted(set(snaps) | set(previous)):
             state = states.setdefault(doc_id, _DocState())
             snap, before = snaps.get(doc_id), previous.get(doc_id)
@@ -321,6 +325,21 @@ def compute_history(
         head_date=repo.head_date,
     )
     return apply_reviews(history, model, repo.head_date), issues
+
+
+def _carry_unreadable(
+    snaps: dict[str, Snapshot], previous: dict[str, Snapshot], unreadable: set[str] | None
+) -> dict[str, Snapshot]:
+    """A file still present at a release but unreadable (an ERROR already) keeps its last
+    readable state: it is neither withdrawn nor revised by a broken front matter."""
+    if not unreadable:
+        return snaps
+    kept = {
+        doc_id: snap
+        for doc_id, snap in previous.items()
+        if doc_id not in snaps and snap.path in unreadable
+    }
+    return {**snaps, **kept}
 
 
 def _reused(doc_id: str, release: Release) -> Issue:

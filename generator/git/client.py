@@ -385,12 +385,17 @@ def snapshot(path: str, data: bytes) -> Snapshot | None:
 
 
 def snapshots_at(
-    git: Git, commits: Sequence[str], prefix: str, folder: str
+    git: Git,
+    commits: Sequence[str],
+    prefix: str,
+    folder: str,
+    unreadable: dict[str, set[str]] | None = None,
 ) -> tuple[dict[str, dict[str, Snapshot]], list[str]]:
     """commit -> document id -> Snapshot for the Markdown files below `folder` at each commit.
 
     One `ls-tree` per commit and one `cat-file --batch` for all their blobs. Also returns the
-    (commit, path) of files whose front matter could not be read, and duplicate ids.
+    (commit, path) of files whose front matter could not be read, and duplicate ids; those
+    paths (relative to the content root) per commit go into `unreadable` when given.
     """
     trees = {c: git.ls_tree(c, prefix + folder) for c in dict.fromkeys(commits)}
     blobs = git.cat_blobs(sha for entries in trees.values() for _path, sha in entries)
@@ -410,6 +415,8 @@ def snapshots_at(
                 if parsed[key] is None:  # reported once, not once per release
                     problems.append(f"{rel} ({commit[:10]})")
             snap = parsed[key]
+            if snap is None and unreadable is not None:
+                unreadable.setdefault(commit, set()).add(rel)
             if snap is not None and snap.id in docs:
                 problems.append(f"{rel} ({snap.id} 重复 duplicate id)")
             elif snap is not None:

@@ -237,6 +237,8 @@ def test_release_on_a_commit_with_unreadable_front_matter_is_an_error(org: Org) 
     org.doc(QP)
     org.commit("修好文件头", "2024-02-10")
     assert "HISTORY-FRONT-MATTER" in errors(org)
+    control = org.history()[0].control(QP)
+    assert not control.is_withdrawn and control.in_force.label == "A/0"  # not withdrawn
 
 
 def test_dry_run_lists_the_release_and_its_drafts(org: Org, run_cli) -> None:
