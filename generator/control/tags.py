@@ -203,8 +203,9 @@ def _admit(
         return None, [git_issue("HISTORY-APPROVER", problem, APPROVER_HINT)]
     signature = _tag_signature(repo, tag, model, signers)
     labels = {UNSIGNED: "未签名", BAD: "签名无效", UNKNOWN: "签名无法验证"}
-    if signature != GOOD and (policy.require_signed or signature == BAD):
-        severity = Severity.ERROR if policy.require_signed else Severity.WARNING
+    required = policy.signature_required(tag.tagger.when)
+    if signature != GOOD and (required or signature == BAD):
+        severity = Severity.ERROR if required else Severity.WARNING
         issue = git_issue(
             "HISTORY-SIGNATURE",
             f"{tag.name}：{labels[signature]}，不是发布人登记的密钥所签 "
@@ -213,7 +214,7 @@ def _admit(
             "用 cems release --sign 签名发布。",
             severity,
         )
-        return (None if policy.require_signed else signature), [issue]
+        return (None if required else signature), [issue]
     return signature, []
 
 

@@ -288,8 +288,9 @@ def create_release(
         return result
     previous = next((t for t in repo.tags if releases and t.name == releases[-1].tag), None)
     text = compose_message(result, model, effective, message, ledger_line(previous))
-    signature = _tag(repo, model, tag, text, sign or require_signed or policy.require_signed)
-    if (require_signed or policy.require_signed) and signature != GOOD:
+    required = require_signed or policy.signature_required(tagger.when)
+    signature = _tag(repo, model, tag, text, sign or required)
+    if required and signature != GOOD:
         repo.git.run("tag", "-d", tag)
         raise _refuse(
             "RELEASE-UNSIGNED",

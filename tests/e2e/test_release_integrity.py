@@ -461,3 +461,16 @@ def test_released_text_that_no_longer_parses_is_an_error(org: Org, run_cli, tmp_
     assert code == 1
     assert "COPY-RELEASED-UNREADABLE" in err and "release/2024.1" in err and QP in err
     assert not (tmp_path / "b" / "word").exists()
+
+
+def test_signing_required_from_a_date_keeps_older_releases(org: Org) -> None:
+    org.release("2024.1", "2024-01-15")  # unsigned, before signing was required
+    org.set_policy(require_signed=True, signed_since="2024-02-01")
+    org.doc(QP, body="修订")
+    org.commit("要求签名，并修订", "2024-02-10")
+    assert errors(org) == []
+    org.release("2024.2", "2024-02-15")  # unsigned, after: an error, not a release
+    history, _issues = org.history()
+    assert [r.tag for r in history.releases] == ["release/2024.1"]
+    assert history.releases[0].signature_zh == "未签名"
+    assert "HISTORY-SIGNATURE" in errors(org)
