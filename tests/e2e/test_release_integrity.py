@@ -474,3 +474,11 @@ def test_signing_required_from_a_date_keeps_older_releases(org: Org) -> None:
     assert [r.tag for r in history.releases] == ["release/2024.1"]
     assert history.releases[0].signature_zh == "未签名"
     assert "HISTORY-SIGNATURE" in errors(org)
+
+
+def test_release_policy_and_keys_are_validated(org: Org, run_cli) -> None:
+    org.set_policy(require_signed="yes")
+    org.register_key("zhou-jianguo", ssh="not a key")
+    code, out, _err = run_cli("validate", "--root", str(org.root))
+    assert code == 1
+    assert "organisation.yaml" in out and "require_signed" in out and "ssh_keys" in out
