@@ -30,7 +30,7 @@ class Signature:
     email: str
     when: str  # ISO 8601 with offset, e.g. 2025-03-01T10:15:00+08:00
     meaning: str  # 编制 / 审核 / 批准
-    person_id: str = ""  # matched against organisation people by e-mail or name
+    person_id: str = ""  # the organisation person with this e-mail (never matched by name)
 
     @property
     def date(self) -> str:
