@@ -107,14 +107,42 @@ class GitRepo:
         self.git("commit", "-q", "--allow-empty", "-m", message, env=env)
         return self.git("rev-parse", "HEAD").strip()
 
-    def tag(self, name: str, message: str, date: str, tagger: tuple[str, str]) -> None:
-        """An annotated tag made by `tagger` at `date`."""
+    def tag(
+        self,
+        name: str,
+        message: str,
+        date: str,
+        tagger: tuple[str, str],
+        *,
+        ledger: bool = True,
+        at: str = "HEAD",
+        sign: bool = False,
+    ) -> None:
+        """An annotated tag made by `tagger` at `date`; a `release/` tag carries the ledger
+        line `Previous-Release:` exactly as `cems release` writes it (unless ledger=False)."""
         env = {
             "GIT_COMMITTER_NAME": tagger[0],
             "GIT_COMMITTER_EMAIL": tagger[1],
             "GIT_COMMITTER_DATE": date,
         }
-        self.git("tag", "-a", name, "-m", message, env=env)
+        if ledger and name.startswith("release/"):
+            separator = "\n" if "\n\n" in message.strip() else "\n\n"
+            message = message.rstrip() + separator + self.ledger_line()
+        self.git("tag", "-s" if sign else "-a", name, "-m", message, at, env=env)
+
+    def ledger_line(self) -> str:
+        """`Previous-Release: TAG COMMIT OBJECT` naming the newest annotated release tag."""
+        out = self.git(
+            "for-each-ref",
+            "--sort=taggerdate",
+            "--format=%(objecttype) %(refname:short) %(*objectname) %(objectname)",
+            "refs/tags/release",
+        )
+        tags = [line.split() for line in out.splitlines() if line.startswith("tag ")]
+        if not tags:
+            return "Previous-Release: none"
+        _type, name, commit, obj = tags[-1]
+        return f"Previous-Release: {name} {commit} {obj}"
 
 
 @pytest.fixture

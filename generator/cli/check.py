@@ -32,7 +32,14 @@ def _text(result: CheckResult) -> str:
 @click.command("check")
 @root_option
 @format_option
-@click.option("--today", type=DATE, default=None, help="参照日期，默认最新提交的日期。")
+@click.option(
+    "--today",
+    "--as-of",
+    "today",
+    type=DATE,
+    default=None,
+    help="参照日期，默认最新提交的日期（判断评审逾期和是否已生效）。",
+)
 @click.option("--strict", is_flag=True, help="警告（如评审逾期）也算失败 (warnings fail too).")
 def command(root: Path, fmt: str, today: str | None, strict: bool) -> None:
     """检查文件评审是否逾期、有无未发布的修改和校验错误 (check reviews, drafts, validity)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -57,8 +58,22 @@ def format_option(func: F) -> F:
     )(func)
 
 
-def config_for(root: Path, out: Path | None = None) -> Config:
-    return Config.for_root(root, out)
+def today_option(func: F) -> F:
+    """--today/--as-of YYYY-MM-DD: the reference date for what is in force (default: today)."""
+
+    return click.option(
+        "--today",
+        "--as-of",
+        "today",
+        type=DATE,
+        default=None,
+        help="参照日期 YYYY-MM-DD：生效日期晚于它的发布尚未生效 (reference date).",
+    )(func)
+
+
+def config_for(root: Path, out: Path | None = None, today: str | None = None) -> Config:
+    config = Config.for_root(root, out)
+    return replace(config, today=today) if today else config
 
 
 def progress(message: str) -> None:

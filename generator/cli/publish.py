@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import config_for, format_option, out_option, progress, root_option
+from generator.cli.options import (
+    config_for,
+    format_option,
+    out_option,
+    progress,
+    root_option,
+    today_option,
+)
 from generator.core.issues import ExitCode, has_errors
 from generator.core.output import issues_to_json, issues_to_text
 
@@ -16,11 +23,12 @@ from generator.core.output import issues_to_json, issues_to_text
 @format_option
 @out_option
 @click.option("--no-word", is_flag=True, help="不生成 Word/Excel 下载文件 (site only, faster).")
-def command(root: Path, fmt: str, out: Path | None, no_word: bool) -> None:
+@today_option
+def command(root: Path, fmt: str, out: Path | None, no_word: bool, today: str | None) -> None:
     """为每个发布版本和草稿生成网站 (build a site for every release and the draft)."""
     from generator.ops.publish import publish_versions  # lazy: the renderers are heavy imports
 
-    config = config_for(root, out)
+    config = config_for(root, out, today)
     issues = publish_versions(config, config.out_dir, word=not no_word, progress=progress)
     if fmt == "json":
         click.echo(issues_to_json(issues))

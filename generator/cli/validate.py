@@ -17,9 +17,14 @@ from generator.core.output import issues_to_json, issues_to_text
 @format_option
 @click.option("--strict", is_flag=True, help="警告也算失败 (warnings fail too).")
 def command(root: Path, fmt: str, strict: bool) -> None:
-    """校验全部文件和记录 (validate all content against its schemas and references)."""
-    project = load_project(config_for(root))
-    issues = project.issues
+    """校验全部文件、记录和发布历史 (validate content, references and the release history)."""
+    config = config_for(root)
+    project = load_project(config)
+    issues = list(project.issues)
+    if project.model is not None:
+        from generator.ops.check import history_problems
+
+        issues += history_problems(config, project.model)
     if fmt == "json":
         click.echo(issues_to_json(issues))
     elif issues:

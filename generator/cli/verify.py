@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import config_for, format_option, root_option
+from generator.cli.options import config_for, format_option, root_option, today_option
 
 HELP = """核对受控副本是否现行有效 (check a controlled copy against the git history).
 
@@ -25,14 +25,15 @@ HELP = """核对受控副本是否现行有效 (check a controlled copy against 
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @root_option
 @format_option
-def command(file: Path, root: Path, fmt: str) -> None:
+@today_option
+def command(file: Path, root: Path, fmt: str, today: str | None) -> None:
     from generator.content.project import load_project, require_model
     from generator.control.revisions import read_history
     from generator.core.issues import has_errors
     from generator.core.output import issues_to_text
     from generator.ops.verify import verify_copy
 
-    config = config_for(root)
+    config = config_for(root, today=today)
     model = require_model(load_project(config))
     history, issues = read_history(config, model)
     if has_errors(issues):

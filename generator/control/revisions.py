@@ -16,10 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from generator.content.model import Model
+from generator.control.policy import ReleasePolicy, release_policy
 from generator.control.records import record_origins
 from generator.control.review_dates import apply_reviews
+from generator.control.reviews import Reviews, unreviewed_issue
 
 # open_repo, collect_releases and signature_for stay importable from here (release.py does).
 from generator.control.tags import (
@@ -31,10 +34,8 @@ from generator.control.tags import (
     signature_for,
 )
 from generator.control.types import (
-    MEANING_AUTHOR,
     MEANING_RECORD,
     MEANING_REVIEW,
-    Change,
     CopyIssue,
     DocumentControl,
     History,
@@ -47,7 +48,6 @@ from generator.core.config import Config
 from generator.core.issues import Issue, Severity
 from generator.git.client import (
     GitError,
-    Ident,
     LogEntry,
     Snapshot,
     snapshot,
@@ -59,16 +59,21 @@ DRAFT_SEGMENT = -1
 
 
 def read_history(
-    config: Config, model: Model, at: str | None = None
+    config: Config, model: Model, at: str | None = None, today: str | None = None
 ) -> tuple[History, list[Issue]]:
-    """Document control of every document at `at` (a release tag or commit; None = working tree)."""
+    """Document control of every document at `at` (a release tag or commit; None = working tree).
+
+    `today` (YYYY-MM-DD, default `config.today`, else the clock's date) decides which approved releases are in
+    force: one whose effective date is later is approved but not yet in force.
+    """
     try:
         repo, empty, issues = open_repo(config, at)
         if repo is None:
             return _unreleased(empty, model), issues
         releases, more = collect_releases(repo, model)
         current = read_current_documents(repo, config, model, from_tree=at is not None)
-        history, computed = compute_history(repo, model, releases, current)
+        day = today or config.today or None
+        history, computed = compute_history(repo, model, releases, current, day)
         recorded_by = lambda ident: signature_for(ident, MEANING_RECORD, model)  # noqa: E731
         reviewed_by = lambda ident: signature_for(ident, MEANING_REVIEW, model)  # noqa: E731
         origins = record_origins(repo.log, repo.prefix, recorded_by, reviewed_by)
@@ -100,14 +105,17 @@ DOCUMENTS_FOLDER = "content/documents/"
 
 
 def _read_trees(
-    repo: Repo, commits: list[str], issues: list[Issue]
+    repo: Repo,
+    commits: list[str],
+    issues: list[Issue],
+    unreadable: dict[str, set[str]] | None = None,
 ) -> dict[str, dict[str, Snapshot]]:
-    trees, problems = snapshots_at(repo.git, commits, repo.prefix, DOCUMENTS_FOLDER)
+    trees, problems = snapshots_at(repo.git, commits, repo.prefix, DOCUMENTS_FOLDER, unreadable)
     issues += [
         git_issue(
             "HISTORY-FRONT-MATTER",
-            f"发布版本中的文件头无法读取或文件编号重复，已跳过 (unreadable front matter): {p}",
-            severity=Severity.WARNING,
+            f"发布版本中的文件头无法读取或文件编号重复 (unreadable front matter in a release): {p}",
+            "发布的提交必须通过 cems validate；用 cems release 发布修正后的版本。",
         )
         for p in problems
     ]
@@ -175,7 +183,9 @@ def _path_index(repo: Repo, segment: dict[str, int]) -> Index:
     return index
 
 
-def _touching(paths_index: dict[str, list], start: Iterable[str]) -> list[tuple[int, LogEntry]]:
+def _touching(
+    paths_index: dict[str, list[tuple[int, LogEntry, str, str]]], start: Iterable[str]
+) -> list[tuple[int, LogEntry]]:
     """Commits touching any of `start`, following renames back to earlier names."""
     found: dict[str, tuple[int, LogEntry]] = {}
     todo, seen = [p for p in start if p], set()
@@ -191,17 +201,16 @@ def _touching(paths_index: dict[str, list], start: Iterable[str]) -> list[tuple[
     return sorted(found.values(), key=lambda item: -item[0])  # oldest first
 
 
-def _change(entry: LogEntry, model: Model) -> Change:
-    reviewers = tuple(
-        signature_for(Ident(name, email, entry.committer.when), MEANING_REVIEW, model)
-        for name, email in trailers(entry.message, "Reviewed-by")
-    )
-    return Change(
-        commit=entry.commit,
-        date=entry.author.when,
-        summary=entry.subject,
-        author=signature_for(entry.author, MEANING_AUTHOR, model),
-        reviewers=reviewers,
+def _edition_key(edition: str) -> tuple[int, str]:
+    return len(edition), edition.upper()
+
+
+def _edition_backwards(snap: Snapshot, last: Revision, release: Release) -> Issue:
+    return git_issue(
+        "HISTORY-EDITION-BACKWARDS",
+        f"{snap.id} 在 {release.tag} 中的版次 {snap.edition} 早于已发布的 {last.edition} "
+        "(edition letters only move forward)",
+        f"{snap.path} 的 edition 应为 {last.edition} 或之后的字母。",
     )
 
 
@@ -227,7 +236,9 @@ def _withdraw(state: _DocState, release: Release, reason: str) -> None:
     ]
 
 
-def _deletion_reason(paths_index: dict[str, list], path: str) -> str:
+def _deletion_reason(
+    paths_index: dict[str, list[tuple[int, LogEntry, str, str]]], path: str
+) -> str:
     for _position, entry, status, _other in paths_index.get(path, ()):
         if status == "D":
             lines = [ln for ln in entry.message.splitlines() if not trailers(ln, "Reviewed-by")]
@@ -236,7 +247,7 @@ def _deletion_reason(paths_index: dict[str, list], path: str) -> str:
 
 
 def _release_document(
-    state: _DocState, snap: Snapshot, release: Release, model: Model
+    state: _DocState, snap: Snapshot, release: Release, reviews: Reviews
 ) -> Revision | None:
     """The new revision `release` makes of one present document, or None."""
     if snap.status != "effective":
@@ -244,26 +255,36 @@ def _release_document(
     last = state.revisions[-1] if state.revisions else None
     if last is not None and last.content_sha256 == snap.sha256:
         return None
+    if last is not None and _edition_key(snap.edition) < _edition_key(last.edition):
+        reviews.issues.append(_edition_backwards(snap, last, release))
     number = last.number + 1 if last is not None and last.edition == snap.edition else 0
-    changes = tuple(_change(e, model) for e in state.pending.values())
+    changes = tuple(reviews.change(e) for e in state.pending.values())
     return Revision(
         snap.id, snap.edition, number, release, snap.path, snap.sha256, snap.status, changes
     )
 
 
 def compute_history(
-    repo: Repo, model: Model, releases: list[Release], current: dict[str, Snapshot]
+    repo: Repo,
+    model: Model,
+    releases: list[Release],
+    current: dict[str, Snapshot],
+    today: str | None = None,
 ) -> tuple[History, list[Issue]]:
-    """Revisions, withdrawals, copies and drafts of every document, from already-read git data."""
+    """Revisions, withdrawals, copies and drafts of every document, from already-read git data.
+
+    Only releases effective on or before `today` (default: the clock's date) are in force."""
     issues: list[Issue] = []
+    reviews = Reviews(model, repo.log)
     segment = _segments(repo, releases)
     index = _path_index(repo, segment)
-    trees = _read_trees(repo, [r.commit for r in releases], issues)
+    unreadable: dict[str, set[str]] = {}
+    trees = _read_trees(repo, [r.commit for r in releases], issues, unreadable)
     states: dict[str, _DocState] = {}
     archived: dict[str, tuple[str, str]] = {}
     previous: dict[str, Snapshot] = {}
     for k, release in enumerate(releases):
-        snaps = trees[release.commit]
+        snaps = _carry_unreadable(trees[release.commit], previous, unreadable.get(release.commit))
         for doc_id in sorted(set(snaps) | set(previous)):
             state = states.setdefault(doc_id, _DocState())
             snap, before = snaps.get(doc_id), previous.get(doc_id)
@@ -286,14 +307,18 @@ def compute_history(
                     _withdraw(state, release, reason)
                     archived[doc_id] = (state.revisions[-1].path, state.last_text)
                 continue
-            revision = _release_document(state, snap, release, model)
+            revision = _release_document(state, snap, release, reviews)
             if revision is not None:
                 state.revisions.append(revision)
                 state.last_text = snap.text
                 state.pending = {}
                 _issue_copies(state, revision, snap.distribution)
         previous = snaps
-    documents = _controls(repo, model, states, current, previous, index.get(DRAFT_SEGMENT, {}))
+    day = today or date.today().isoformat()
+    documents = _controls(
+        repo, reviews, states, current, previous, index.get(DRAFT_SEGMENT, {}), day
+    )
+    issues += reviews.issues + _unreviewed(documents, release_policy(model))
     history = History(
         head_commit=repo.head,
         releases=tuple(releases),
@@ -302,6 +327,21 @@ def compute_history(
         head_date=repo.head_date,
     )
     return apply_reviews(history, model, repo.head_date), issues
+
+
+def _carry_unreadable(
+    snaps: dict[str, Snapshot], previous: dict[str, Snapshot], unreadable: set[str] | None
+) -> dict[str, Snapshot]:
+    """A file still present at a release but unreadable (an ERROR already) keeps its last
+    readable state: it is neither withdrawn nor revised by a broken front matter."""
+    if not unreadable:
+        return snaps
+    kept = {
+        doc_id: snap
+        for doc_id, snap in previous.items()
+        if doc_id not in snaps and snap.path in unreadable
+    }
+    return {**snaps, **kept}
 
 
 def _reused(doc_id: str, release: Release) -> Issue:
@@ -316,13 +356,33 @@ def _reused(doc_id: str, release: Release) -> Issue:
     )
 
 
+def _unreviewed(documents: dict[str, DocumentControl], policy: ReleasePolicy) -> list[Issue]:
+    """Released changes without a valid review (the organisation's review rule)."""
+    if not policy.require_review:
+        return []
+    return [
+        unreviewed_issue(control.document_id, revision.release.tag, change, Severity.WARNING)
+        for control in documents.values()
+        for revision in (*control.revisions, *control.approved)
+        for change in revision.changes
+        if not change.reviewers
+    ]
+
+
+def _split_future(state: _DocState, day: str) -> tuple[list[Revision], list[Revision]]:
+    """(revisions in force by `day`, revisions approved but effective later)."""
+    now = [r for r in state.revisions if r.release.in_force_on(day)]
+    return now, [r for r in state.revisions if not r.release.in_force_on(day)]
+
+
 def _controls(
     repo: Repo,
-    model: Model,
+    reviews: Reviews,
     states: dict[str, _DocState],
     current: dict[str, Snapshot],
     last_tree: dict[str, Snapshot],
-    draft_index: dict[str, list],
+    draft_index: dict[str, list[tuple[int, LogEntry, str, str]]],
+    day: str,
 ) -> dict[str, DocumentControl]:
     documents: dict[str, DocumentControl] = {}
     for doc_id in sorted(set(states) | set(current)):
@@ -332,21 +392,28 @@ def _controls(
         pending = dict(state.pending)
         for _position, entry in _touching(draft_index, paths):
             pending[entry.commit] = entry
-        in_force = state.revisions[-1] if state.revisions and not state.withdrawn_in else None
-        if state.withdrawn_in is not None:
+        revisions, approved = _split_future(state, day)
+        withdrawn_in = state.withdrawn_in
+        if withdrawn_in is not None and not withdrawn_in.in_force_on(day):
+            withdrawn_in = None  # approved withdrawal, effective later
+        in_force = revisions[-1] if revisions and not withdrawn_in else None
+        latest = approved[-1] if approved else in_force  # an approved text is not a draft
+        if withdrawn_in is not None:
             draft = False
-        elif in_force is None:
+        elif latest is None:
             draft = True
         else:
-            draft = cur is None or cur.sha256 != in_force.content_sha256
+            draft = cur is None or cur.sha256 != latest.content_sha256
         documents[doc_id] = DocumentControl(
             document_id=doc_id,
-            revisions=tuple(state.revisions),
+            revisions=tuple(revisions),
             in_force=in_force,
             draft=draft,
-            draft_changes=tuple(_change(e, model) for e in pending.values()) if draft else (),
-            withdrawn_in=state.withdrawn_in,
-            withdrawal_reason=state.reason,
+            draft_changes=tuple(reviews.change(e) for e in pending.values()) if draft else (),
+            withdrawn_in=withdrawn_in,
+            withdrawal_reason=state.reason if withdrawn_in else "",
+            pending_withdrawal=state.withdrawn_in if withdrawn_in is None else None,
+            approved=tuple(approved),
             copies=tuple(state.copies),
             current_sha256=cur.sha256 if cur else "",
         )
@@ -367,7 +434,11 @@ def in_force_at(history: History, when: str) -> dict[str, Revision]:
     for doc_id, control in history.documents.items():
         if control.withdrawn_in is not None and control.withdrawn_in.tag in included:
             continue
-        revisions = [r for r in control.revisions if r.release.tag in included]
+        if control.pending_withdrawal is not None and control.pending_withdrawal.tag in included:
+            continue
+        revisions = [
+            r for r in (*control.revisions, *control.approved) if r.release.tag in included
+        ]
         if revisions:
             result[doc_id] = revisions[-1]
     return result

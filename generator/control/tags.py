@@ -10,8 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from generator.content.model import Model
+from generator.control.identity import (
+    BAD,
+    GOOD,
+    UNKNOWN,
+    UNSIGNED,
+    allowed_signers_file,
+    person_by_email,
+    signature_state,
+)
+from generator.control.ledger import check_ledger, previous_release
+from generator.control.policy import ReleasePolicy, release_policy
 from generator.control.types import MEANING_APPROVE, History, Release, Signature
 from generator.core.config import Config
 from generator.core.issues import Issue, Severity
@@ -91,9 +103,8 @@ def open_repo(
 
 
 def signature_for(ident: Ident, meaning: str, model: Model) -> Signature:
-    email = ident.email.strip().lower()
-    person = next((p for p in model.organisation.people if p.email.lower() == email), None)
-    person = person or next((p for p in model.organisation.people if p.name == ident.name), None)
+    """A git identity as a signature; `person_id` only when the e-mail is on the roster."""
+    person = person_by_email(model, ident.email)
     return Signature(ident.name, ident.email, ident.when, meaning, person.id if person else "")
 
 
@@ -129,16 +140,7 @@ def make_release(tag: TagRef, model: Model, signature: str) -> tuple[Release, li
                 severity=Severity.WARNING,
             )
         )
-    if approver.person_id not in model.organisation.approvers:
-        issues.append(
-            git_issue(
-                "HISTORY-APPROVER",
-                f"{tag.name} 的发布人 {tag.tagger.name} <{tag.tagger.email}> 不在批准人名单中 "
-                "(tagger is not an approver)",
-                "organisation.yaml 的 approvers 列出有权批准发布的人员，邮箱须与 git user.email 一致。",
-                Severity.WARNING,
-            )
-        )
+    link = previous_release(tag.message)
     release = Release(
         tag=tag.name,
         version=tag.name.removeprefix(RELEASE_PREFIX),
@@ -148,31 +150,127 @@ def make_release(tag: TagRef, model: Model, signature: str) -> tuple[Release, li
         approver=approver,
         message=tag.message,
         signature=signature,
+        previous=link[0] if link else "",
     )
     return release, issues
 
 
+def approver_problem(ident: Ident, model: Model, what: str) -> str:
+    """Why `ident` may not approve, "" if it may: matched by e-mail, on the approvers roster."""
+    person = person_by_email(model, ident.email)
+    if person is None:
+        return (
+            f"{what}的发布人 {ident.name} <{ident.email}> 的邮箱不属于本单位任何人员，不能批准发布 "
+            "(tagger e-mail is not on the roster)"
+        )
+    if person.id not in model.organisation.approvers:
+        return (
+            f"{what}的发布人 {person.name} <{ident.email}> 不在批准人名单中，不能批准发布 "
+            "(tagger is not an approver)"
+        )
+    return ""
+
+
+APPROVER_HINT = (
+    "人员按邮箱识别（不按姓名）：organisation.yaml 的 approvers 列出有权批准发布的人员，"
+    "其 email 须与 git user.email 一致。"
+)
+
+
+def main_commits(repo: Repo, branch: str) -> set[str] | None:
+    """Commits reachable from the main branch (local, else origin's), None if there is none."""
+    for ref in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):
+        if repo.git.resolve(ref):
+            return repo.git.rev_list(ref)
+    return None
+
+
+def _tag_signature(repo: Repo, tag: TagRef, model: Model, signers: Path | None) -> str:
+    if not tag.signed:
+        return UNSIGNED
+    assert tag.tagger is not None
+    verification = repo.git.verify_tag(tag.name, signers)
+    return signature_state(verification, person_by_email(model, tag.tagger.email), model)
+
+
+def _admit(
+    repo: Repo, tag: TagRef, model: Model, policy: ReleasePolicy, signers: Path | None
+) -> tuple[str | None, list[Issue]]:
+    """(signature state, issues) of a release tag; state None if it is not a release."""
+    assert tag.tagger is not None
+    problem = approver_problem(tag.tagger, model, f"{tag.name} ")
+    if problem:
+        return None, [git_issue("HISTORY-APPROVER", problem, APPROVER_HINT)]
+    signature = _tag_signature(repo, tag, model, signers)
+    labels = {UNSIGNED: "未签名", BAD: "签名无效", UNKNOWN: "签名无法验证"}
+    required = policy.signature_required(tag.tagger.when)
+    if signature != GOOD and (required or signature == BAD):
+        severity = Severity.ERROR if required else Severity.WARNING
+        issue = git_issue(
+            "HISTORY-SIGNATURE",
+            f"{tag.name}：{labels[signature]}，不是发布人登记的密钥所签 "
+            "(signature missing or not by the tagger's registered key)",
+            "organisation.yaml 中为批准人登记 gpg_keys（指纹）或 ssh_keys（公钥），"
+            "用 cems release --sign 签名发布。",
+            severity,
+        )
+        return (None if required else signature), [issue]
+    return signature, []
+
+
 def collect_releases(repo: Repo, model: Model) -> tuple[list[Release], list[Issue]]:
-    """Annotated release tags reachable from the head, oldest first."""
+    """Annotated release tags reachable from the head, oldest first, checked against the
+    organisation's identities, signing keys, main branch and the release ledger."""
+    policy = release_policy(model)
     reachable = {entry.commit for entry in repo.log}
-    releases, issues = [], []
-    for tag in repo.tags:
-        if not tag.annotated or tag.tagger is None:
-            issues.append(
-                git_issue(
-                    "HISTORY-LIGHTWEIGHT-TAG",
-                    f"标签 {tag.name} 是轻量标签，没有发布人，不作为发布 (lightweight tag is not a release)",
-                    f"删除后用 cems release 重新发布，或 git tag -a {tag.name} -m '发布说明' <commit>；"
-                    "网页上创建的标签是轻量标签。",
-                    Severity.WARNING,
-                )
+    on_main = main_commits(repo, policy.main_branch)
+    releases: list[Release] = []
+    issues: list[Issue] = []
+    if on_main is None:
+        issues.append(
+            git_issue(
+                "HISTORY-NO-MAIN-BRANCH",
+                f"找不到主分支 {policy.main_branch}，无法确认发布在主分支上 (main branch not found)",
+                "organisation.yaml 的 releases.main_branch 设置主分支；CI 中请获取该分支。",
+                Severity.WARNING,
             )
-            continue
-        if tag.commit not in reachable:
-            continue  # a release on another branch, or later than `at`
-        signature = repo.git.verify_tag(tag.name) if tag.signed else "unsigned"
-        release, found = make_release(tag, model, signature)
-        releases.append(release)
-        issues += found
+        )
+    with allowed_signers_file(model) as signers:
+        for tag in repo.tags:
+            if not tag.annotated or tag.tagger is None:
+                issues.append(_lightweight(tag))
+                continue
+            if on_main is not None and tag.commit not in on_main:
+                issues.append(_off_main(tag, policy.main_branch))
+                continue
+            if tag.commit not in reachable:
+                continue  # a later release than `at`
+            signature, found = _admit(repo, tag, model, policy, signers)
+            issues += found
+            if signature is None:
+                continue
+            release, found = make_release(tag, model, signature)
+            releases.append(release)
+            issues += found
     releases.sort(key=lambda r: (_timestamp(r.date), r.version))
+    issues += check_ledger(releases, {t.name: t for t in repo.tags})
     return releases, issues
+
+
+def _lightweight(tag: TagRef) -> Issue:
+    return git_issue(
+        "HISTORY-LIGHTWEIGHT-TAG",
+        f"标签 {tag.name} 是轻量标签，没有发布人，不作为发布 (lightweight tag is not a release)",
+        f"删除后用 cems release 重新发布（不要 git tag -a 手工打标签）：git tag -d {tag.name}；"
+        "网页上创建的标签是轻量标签。",
+        Severity.WARNING,
+    )
+
+
+def _off_main(tag: TagRef, branch: str) -> Issue:
+    return git_issue(
+        "HISTORY-OFF-MAIN",
+        f"{tag.name} 指向的提交不在主分支 {branch} 上（在其他分支发布，或主分支被改写），"
+        "不作为发布 (release is not on the main branch)",
+        f"只在 {branch} 上运行 cems release；主分支被 reset 时请恢复被丢弃的提交。",
+    )

@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from generator.content.load import YamlProblem, parse_yaml, split_front_matter
 from generator.content.model import Document, Model, document_from_front_matter
-from generator.control.types import History
+from generator.control.types import History, Revision
 from generator.core.config import Config
+from generator.core.issues import CemsError, Issue, Severity
 from generator.git.client import Git
 
 TextAt = Callable[[str, str], "str | None"]
@@ -59,17 +60,37 @@ def in_force_view(model: Model, history: History, text_at: TextAt) -> tuple[Mode
     for document in model.documents:
         control = history.control(document.id)
         revision = control.in_force
-        if control.draft and revision is not None and not control.is_withdrawn:
+        edited = control.draft or bool(control.approved)  # text differs from the one in force
+        if edited and revision is not None and not control.is_withdrawn:
             text = text_at(document.id, revision.label)
             released = _released_document(revision.path, text) if text else None
-            if released is not None:
-                documents.append(released)
-                controls[document.id] = dataclasses.replace(control, draft=False, draft_changes=())
-                continue
+            if released is None:  # never print the draft as the controlled copy
+                raise CemsError(
+                    f"{document.id} 的现行版本 {revision.label}（{revision.release.tag}）"
+                    f"无法按现在的格式读取，不能生成受控副本 (released text unreadable)",
+                    [_unreadable(revision)],
+                )
+            documents.append(released)
+            controls[document.id] = dataclasses.replace(control, draft=False, draft_changes=())
+            continue
         documents.append(document)
     return (
         dataclasses.replace(model, documents=tuple(documents)),
         dataclasses.replace(history, documents=controls),
+    )
+
+
+def _unreadable(revision: Revision) -> Issue:
+    return Issue(
+        revision.path,
+        None,
+        "",
+        f"{revision.release.tag} 发布的 {revision.path}（{revision.document_id} {revision.label}）"
+        "的文件头不符合现在的格式，无法生成现行版本的受控副本 "
+        "(the released text does not parse under today's schema)",
+        severity=Severity.ERROR,
+        code="COPY-RELEASED-UNREADABLE",
+        hint="不会用草稿代替现行版本；请发布符合现在格式的新版本（cems release）。",
     )
 
 

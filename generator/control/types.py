@@ -13,6 +13,12 @@ MEANING_AUTHOR = "编制"
 MEANING_REVIEW = "审核"
 MEANING_APPROVE = "批准"
 MEANING_RECORD = "记录"
+SIGNATURE_ZH = {
+    "good": "签名已验证",
+    "unsigned": "未签名",
+    "bad": "签名无效",
+    "unknown": "签名无效（无法验证）",
+}
 UNRELEASED = "未发布"  # shown instead of a revision when git has no release for a document
 
 
@@ -24,7 +30,7 @@ class Signature:
     email: str
     when: str  # ISO 8601 with offset, e.g. 2025-03-01T10:15:00+08:00
     meaning: str  # 编制 / 审核 / 批准
-    person_id: str = ""  # matched against organisation people by e-mail or name
+    person_id: str = ""  # the organisation person with this e-mail (never matched by name)
 
     @property
     def date(self) -> str:
@@ -42,7 +48,16 @@ class Release:
     effective_date: str  # YYYY-MM-DD (from the tag message, default the tag date)
     approver: Signature | None
     message: str
-    signature: str = "unsigned"  # unsigned | good | bad | unknown
+    signature: str = "unsigned"  # unsigned | good | bad | unknown (see SIGNATURE_ZH)
+    previous: str = ""  # the release this one's ledger line names ("" for the first)
+
+    @property
+    def signature_zh(self) -> str:
+        return SIGNATURE_ZH.get(self.signature, SIGNATURE_ZH["bad"])
+
+    def in_force_on(self, day: str) -> bool:
+        """Approved releases take effect on their effective date, not before."""
+        return self.effective_date <= day
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,8 @@ class DocumentControl:
     review_overdue: bool = False
     copies: tuple[CopyIssue, ...] = ()
     current_sha256: str = ""
+    approved: tuple[Revision, ...] = ()  # released, but effective after the reference date
+    pending_withdrawal: Release | None = None  # withdrawal approved, effective later
 
     @property
     def last_revision(self) -> Revision | None:
@@ -154,6 +171,17 @@ class History:
     @property
     def latest_release(self) -> Release | None:
         return self.releases[-1] if self.releases else None
+
+
+def control_status_zh(control: DocumentControl, document_status: str) -> str:
+    """The one status text the site and every register print for a document."""
+    if control.is_withdrawn or document_status == "obsolete":
+        return "作废"
+    if control.in_force is None:
+        return f"草稿（{UNRELEASED}）"
+    if control.draft:
+        return "有效（有未发布的修改）"
+    return "有效"
 
 
 def distribution_code(document_id: str) -> str:

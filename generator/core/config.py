@@ -39,6 +39,7 @@ def require_root(start: Path | str) -> Path:
 class Config:
     root: Path
     out_dir: Path
+    today: str = ""  # YYYY-MM-DD reference date (--today/--as-of); "" = the clock's date
 
     @classmethod
     def for_root(cls, root: Path | str, out_dir: Path | str | None = None) -> Config:

@@ -92,6 +92,17 @@ class TagRef:
     tagger: Ident | None
     message: str
     signed: bool
+    object: str = ""  # the tag object's own id (annotated tags): hashes message and tagger
+
+
+@dataclass(frozen=True)
+class TagVerification:
+    """What `git verify-tag --raw` said about a signed tag."""
+
+    status: str  # good | bad | unknown (no key to check it against, or no gpg/ssh-keygen)
+    kind: str = ""  # gpg | ssh
+    key: str = ""  # GPG fingerprint (upper case) or SSH key fingerprint (SHA256:...)
+    principal: str = ""  # SSH: the allowed-signers principal (e-mail) the key belongs to
 
 
 def _decode(data: bytes) -> str:
@@ -183,15 +194,21 @@ class Git:
         out = self.run("for-each-ref", f"--format={fmt}", RELEASE_REF_PREFIX.rstrip("/"))
         return parse_tags(out)
 
-    def verify_tag(self, name: str) -> str:
-        """good | bad | unknown (no key, or no gpg) for a signed tag."""
-        result = self.run_bytes("verify-tag", "--raw", f"refs/tags/{name}", check=False)
-        status = _decode(result.stderr)
-        if "[GNUPG:] GOODSIG" in status or "[GNUPG:] VALIDSIG" in status:
-            return "good" if result.returncode == 0 else "bad"
-        if "[GNUPG:] BADSIG" in status:
-            return "bad"
-        return "unknown"
+    def verify_tag(self, name: str, allowed_signers: Path | None = None) -> TagVerification:
+        """Check a signed tag's signature (GPG or SSH); SSH keys against `allowed_signers`."""
+        options = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"] if allowed_signers else []
+        result = self.run_bytes(*options, "verify-tag", "--raw", f"refs/tags/{name}", check=False)
+        return parse_verification(_decode(result.stderr), result.returncode)
+
+    def rev_list(self, ref: str) -> set[str]:
+        """Every commit reachable from `ref` (empty if it does not exist)."""
+        result = self.run_bytes("rev-list", ref, "--", check=False)
+        return set(_decode(result.stdout).split()) if result.returncode == 0 else set()
+
+    def current_branch(self) -> str:
+        """The branch HEAD is on, "" for a detached HEAD."""
+        result = self.run_bytes("symbolic-ref", "-q", "--short", "HEAD", check=False)
+        return _decode(result.stdout).strip() if result.returncode == 0 else ""
 
     def ls_tree(self, commit: str, under: str) -> list[tuple[str, str]]:
         """(path, blob sha) of every file below `under` at `commit`, sorted by path."""
@@ -225,6 +242,33 @@ class Git:
             blobs[sha] = out[end + 1 : end + 1 + size]
             pos = end + 1 + size + 1
         return blobs
+
+
+_SSH_GOOD = re.compile(r'Good "git" signature for (\S+) with \S+ key (SHA256:\S+)')
+_SSH_KEY = re.compile(r"with \S+ key (SHA256:[A-Za-z0-9+/=]+)")
+
+
+def parse_verification(stderr: str, returncode: int) -> TagVerification:
+    """Classify `git verify-tag --raw` output (GnuPG status lines, or ssh-keygen's message)."""
+    if "[GNUPG:]" in stderr:
+        valid = re.search(r"^\[GNUPG:\] VALIDSIG (.*)$", stderr, re.M)
+        if "[GNUPG:] BADSIG" in stderr:
+            return TagVerification("bad", "gpg")
+        if valid:
+            primary = valid.group(1).split()[-1]  # the primary key's fingerprint comes last
+            status = "good" if returncode == 0 else "bad"
+            return TagVerification(status, "gpg", primary.upper())
+        return TagVerification("unknown", "gpg")
+    good = _SSH_GOOD.search(stderr)
+    if good and returncode == 0:
+        return TagVerification("good", "ssh", good.group(2), good.group(1))
+    key = _SSH_KEY.search(stderr)
+    if "Signature verification failed" in stderr or "incorrect signature" in stderr:
+        return TagVerification("bad", "ssh", key.group(1) if key else "")
+    if key or "ssh" in stderr.lower():
+        # e.g. "No principal matched": signed by a key nobody on the roster registered
+        return TagVerification("unknown", "ssh", key.group(1) if key else "")
+    return TagVerification("unknown")
 
 
 def _epoch_to_iso(seconds: str, offset: str) -> str:
@@ -291,6 +335,7 @@ def parse_tags(out: str) -> list[TagRef]:
                 tagger=tagger,
                 message=message.strip(),
                 signed=bool(signature.strip()),
+                object=obj if annotated else "",
             )
         )
     return sorted(tags, key=lambda t: t.name)
@@ -310,6 +355,12 @@ class Snapshot:
     text: str
 
 
+def content_sha256(data: bytes) -> str:
+    """sha256 of a text file with line endings normalised (CRLF and CR -> LF), so a Windows
+    checkout (core.autocrlf) hashes the same as the committed blob."""
+    return hashlib.sha256(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")).hexdigest()
+
+
 def snapshot(path: str, data: bytes) -> Snapshot | None:
     """The control fields of a document file, or None if its front matter cannot be read."""
     text = data.decode("utf-8-sig", errors="replace")
@@ -324,7 +375,7 @@ def snapshot(path: str, data: bytes) -> Snapshot | None:
     return Snapshot(
         id=meta["id"],
         path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=content_sha256(data),
         edition=str(meta.get("edition", "A")),
         status=str(meta.get("status", "effective")),
         distribution=tuple(str(d) for d in distribution) if isinstance(distribution, list) else (),
@@ -334,12 +385,17 @@ def snapshot(path: str, data: bytes) -> Snapshot | None:
 
 
 def snapshots_at(
-    git: Git, commits: Sequence[str], prefix: str, folder: str
+    git: Git,
+    commits: Sequence[str],
+    prefix: str,
+    folder: str,
+    unreadable: dict[str, set[str]] | None = None,
 ) -> tuple[dict[str, dict[str, Snapshot]], list[str]]:
     """commit -> document id -> Snapshot for the Markdown files below `folder` at each commit.
 
     One `ls-tree` per commit and one `cat-file --batch` for all their blobs. Also returns the
-    (commit, path) of files whose front matter could not be read, and duplicate ids.
+    (commit, path) of files whose front matter could not be read, and duplicate ids; those
+    paths (relative to the content root) per commit go into `unreadable` when given.
     """
     trees = {c: git.ls_tree(c, prefix + folder) for c in dict.fromkeys(commits)}
     blobs = git.cat_blobs(sha for entries in trees.values() for _path, sha in entries)
@@ -359,6 +415,8 @@ def snapshots_at(
                 if parsed[key] is None:  # reported once, not once per release
                     problems.append(f"{rel} ({commit[:10]})")
             snap = parsed[key]
+            if snap is None and unreadable is not None:
+                unreadable.setdefault(commit, set()).add(rel)
             if snap is not None and snap.id in docs:
                 problems.append(f"{rel} ({snap.id} 重复 duplicate id)")
             elif snap is not None:

@@ -59,6 +59,16 @@ def _overdue_issue(control: DocumentControl, model: Model, reference: str) -> Is
     )
 
 
+# History states in which there is nothing to check yet (validate works without git too).
+_NO_HISTORY = {"HISTORY-NOT-GIT", "HISTORY-NO-COMMITS", "HISTORY-SHALLOW"}
+
+
+def history_problems(config: Config, model: Model) -> list[Issue]:
+    """What `cems validate` reports about git: identities, signatures, reviews, the ledger."""
+    _history, issues = read_history(config, model, today=config.today or None)
+    return [i for i in issues if i.code not in _NO_HISTORY]
+
+
 def run_check(config: Config, today: str | None = None) -> CheckResult:
     """Validation, history problems, drafts and overdue reviews of a content repository."""
     # Imported here: history imports this module for apply_reviews.
@@ -67,7 +77,7 @@ def run_check(config: Config, today: str | None = None) -> CheckResult:
     if project.model is None:
         return CheckResult(today or "", list(project.issues))
     model = project.model
-    history, history_issues = read_history(config, model)
+    history, history_issues = read_history(config, model, today=today)
     reference = today if today is not None else history.head_date
     history = apply_reviews(history, model, reference)
     controls = list(history.documents.values())

@@ -276,6 +276,8 @@ class _Demo:
 
     def run(self) -> DemoResult:
         Git(self.target, self.env).run("init", "-q", "-b", "main")
+        # LF in the repository and in every checkout: hashes of released texts stay stable
+        (self.target / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
         for step in self.steps:
             if "commit" in step:
                 self._commit(step["commit"])
@@ -326,6 +328,9 @@ class _Demo:
             env=env,
         )
         self.result.releases.append(released.release.tag)
+
+
+GITATTRIBUTES = "* text=auto eol=lf\n"
 
 
 def earlier_text(text: str) -> str:

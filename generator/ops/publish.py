@@ -15,7 +15,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.content.model import Model
@@ -46,23 +46,32 @@ def _git(root: Path, *args: str) -> str:
     return Git(root).run("-c", "advice.detachedHead=false", *args)
 
 
-def release_versions(root: Path) -> list[Version]:
-    """Release tags oldest first (by tag date, then name), then the draft at HEAD."""
-    lines = _git(
-        root,
-        "for-each-ref",
-        "--sort=creatordate",
-        "--format=%(refname:strip=2)",
-        f"refs/tags/{RELEASE_PREFIX}",
-    ).splitlines()
-    tags = [line.strip() for line in lines if line.strip()]
-    versions = [Version(t.removeprefix(RELEASE_PREFIX).replace("/", "-"), t, t) for t in tags]
-    head = _git(root, "rev-parse", "HEAD").strip()
-    return [*versions, Version(DRAFT, head, "")]
+def release_versions(config: Config) -> list[Version]:
+    """The valid ledger releases oldest first (as `cems check` reads them), then the draft.
+
+    Only annotated release tags that pass the identity, signature, main-branch and ledger
+    checks are published; a lightweight or off-roster tag never is. A history with errors
+    (a moved, deleted or recreated release) is refused outright.
+    """
+    project = load_project(config)
+    if project.model is None or has_errors(project.issues):
+        raise CemsError(
+            "内容校验未通过，不能发布版本站点 (content is invalid)",
+            [i for i in project.issues if i.severity is Severity.ERROR],
+        )
+    history, issues = read_history(config, project.model, today=config.today or None)
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    if errors:
+        raise CemsError("发布历史有错误，不能发布版本站点 (the release history has errors)", errors)
+    versions = [
+        Version(r.tag.removeprefix(RELEASE_PREFIX).replace("/", "-"), r.tag, r.tag)
+        for r in history.releases
+    ]
+    return [*versions, Version(DRAFT, history.head_commit, "")]
 
 
 def _read_history(config: Config, model: Model, at: str | None) -> tuple[History, list[Issue]]:
-    return read_history(config, model, at=at)
+    return read_history(config, model, at=at, today=config.today or None)
 
 
 def _word_and_registers(model: Model, history: History, config: Config, out: Path) -> list[Issue]:
@@ -79,14 +88,14 @@ def _word_and_registers(model: Model, history: History, config: Config, out: Pat
 
 
 def _build_version(
-    clone: Path, version: Version, work: Path, target: Path, word: bool
+    clone: Path, version: Version, work: Path, target: Path, word: bool, today: str = ""
 ) -> tuple[str, list[Issue]]:
     """Check out one version in the clone and build its site into `target`; returns its title."""
     _git(clone, "checkout", "-q", "-f", "--detach", version.rev)
     _git(clone, "clean", "-q", "-f", "-d", "-x")
     out = work / f"out-{version.name}"
     shutil.rmtree(out, ignore_errors=True)
-    config = Config.for_root(clone, out)
+    config = replace(Config.for_root(clone, out), today=today)
     project = load_project(config)
     if project.model is None:
         return "", [
@@ -138,11 +147,13 @@ def _redirect_alias(versions_dir: Path, alias: str, version: str) -> None:
         _redirect(versions_dir / alias / rel, target.rstrip("/.") + "/")
 
 
-def write_versions_index(versions_dir: Path, built: list[tuple[Version, str]]) -> list[dict]:
+def write_versions_index(
+    versions_dir: Path, built: list[tuple[Version, str]]
+) -> list[dict[str, object]]:
     """versions.json (newest first), the `latest` alias as a redirect, and the root redirect."""
     releases = [(v, t) for v, t in built if v.tag]
     newest = releases[-1][0].name if releases else ""
-    entries = [
+    entries: list[dict[str, object]] = [
         {"version": v.name, "title": t, "aliases": [LATEST] if v.name == newest else []}
         for v, t in reversed(built)
     ]
@@ -186,7 +197,7 @@ def publish_versions(
                 )
             ],
         )
-    versions = release_versions(config.root)
+    versions = release_versions(config)
     versions_dir = out_dir / "versions"
     shutil.rmtree(versions_dir, ignore_errors=True)
     versions_dir.mkdir(parents=True)
@@ -200,7 +211,7 @@ def publish_versions(
             if progress:
                 progress(f"构建版本 {version.name} (building version {version.name})")
             title, found = _build_version(
-                clone, version, Path(tmp), versions_dir / version.name, word
+                clone, version, Path(tmp), versions_dir / version.name, word, config.today
             )
             issues += found
             if title:

@@ -59,6 +59,9 @@ def test_demo_releases_are_approved_and_dated(demo) -> None:
     assert len({r.approver.person_id for r in history.releases}) >= 2
     assert history.releases[0].effective_date == "2024-02-01"
     assert all(r.effective_date >= r.date[:10] for r in history.releases)
+    # every release names the one before it (the ledger), and checkouts keep LF
+    assert [r.previous for r in history.releases] == ["", *tags[:-1]]
+    assert (root / ".gitattributes").read_text(encoding="utf-8") == "* text=auto eol=lf\n"
 
 
 def test_demo_history_shows_every_document_control_case(demo) -> None:

@@ -144,9 +144,18 @@ def test_signed_release_is_verified(org: Org, run_cli, monkeypatch) -> None:
              "ed25519", "sign", "never"],
             check=True, capture_output=True,
         )  # fmt: skip
+        code, _out, err = run_cli("release", "2024.1", "--root", str(org.root), "--require-signed")
+        assert code == 1 and "RELEASE-UNSIGNED" in err  # a valid key, but not registered
+        listing = subprocess.run(
+            ["gpg", "--with-colons", "--fingerprint", email],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        fingerprint = next(ln.split(":")[9] for ln in listing.splitlines() if ln.startswith("fpr"))
+        org.register_key("zhou-jianguo", gpg=fingerprint)
+        org.commit("登记签名密钥", "2024-01-12")
         code, out, err = run_cli("release", "2024.1", "--root", str(org.root), "--require-signed")
         assert code == 0, err
-        assert "签名 good" in out
+        assert "签名已验证" in out
         history, _issues = org.history()
         assert history.releases[0].signature == "good"
         assert history.control("CEMS-QP-90").revision_label == "A/0"

@@ -6,6 +6,7 @@ No tests here; the other test_history*/test_release* modules import `Org` from t
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,15 @@ class Org:
         return self.people[person]
 
     def commit(
-        self, message: str, date: str, who: str = "tang-wen", reviewers: tuple[str, ...] = ()
+        self,
+        message: str,
+        date: str,
+        who: str = "tang-wen",
+        reviewers: tuple[str, ...] | None = None,
     ) -> str:
+        """Commit everything; reviewed by lin-hui (he-jing for lin-hui's own) unless named."""
+        if reviewers is None:
+            reviewers = ("he-jing",) if who == "lin-hui" else ("lin-hui",)
         trailer = "".join(
             f"\nReviewed-by: {self.people[r][0]} <{self.people[r][1]}>" for r in reviewers
         )
@@ -91,18 +99,60 @@ class Org:
         return self.repo.commit(full, f"{date}T10:00:00+08:00", author=self.ident(who))
 
     def release(
-        self, version: str, date: str, who: str = "zhou-jianguo", effective: str = ""
+        self,
+        version: str,
+        date: str,
+        who: str = "zhou-jianguo",
+        effective: str = "",
+        *,
+        ledger: bool = True,
+        at: str = "HEAD",
+        sign: bool = False,
     ) -> None:
+        """An annotated release tag as `cems release` writes it (with the ledger line)."""
         message = f"发布 {version}" + (f"\n\nEffective-Date: {effective}" if effective else "")
-        self.repo.tag(f"release/{version}", message, f"{date}T16:00:00+08:00", self.ident(who))
+        self.repo.tag(
+            f"release/{version}",
+            message,
+            f"{date}T16:00:00+08:00",
+            self.ident(who),
+            ledger=ledger,
+            at=at,
+            sign=sign,
+        )
+
+    def edit_organisation(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Change content/organisation.yaml (not committed)."""
+        path = self.root / "content" / "organisation.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+    def register_key(self, person: str, *, gpg: str = "", ssh: str = "") -> None:
+        """Register a signing key (GPG fingerprint or SSH public key) for a person."""
+
+        def change(data: dict[str, Any]) -> None:
+            entry = next(p for p in data["people"] if p["id"] == person)
+            if gpg:
+                entry.setdefault("gpg_keys", []).append(gpg)
+            if ssh:
+                entry.setdefault("ssh_keys", []).append(ssh)
+
+        self.edit_organisation(change)
+
+    def set_policy(self, **releases: Any) -> None:
+        """Set keys of the `releases:` block (require_signed, require_review, main_branch)."""
+        self.edit_organisation(lambda data: data.setdefault("releases", {}).update(releases))
 
     def config(self) -> Config:
         return Config.for_root(self.root)
 
-    def history(self, at: str | None = None) -> tuple[History, list[Issue]]:
+    def history(
+        self, at: str | None = None, today: str | None = None
+    ) -> tuple[History, list[Issue]]:
         project = load_project(self.config())
         assert project.model is not None, [i.format() for i in project.issues]
-        return read_history(self.config(), project.model, at)
+        return read_history(self.config(), project.model, at, today=today)
 
 
 def codes(issues: list[Issue]) -> list[str]:

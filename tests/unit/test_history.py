@@ -6,6 +6,7 @@ import pytest
 
 from generator.control.revisions import copy_register, in_force_at
 from generator.control.types import UNRELEASED
+from generator.core.issues import Severity
 from tests.support.scripted_org import Org, codes
 
 
@@ -236,13 +237,15 @@ def test_tags_that_are_not_releases(org: Org) -> None:
     assert "git tag -a" in issues[0].hint
 
 
-def test_tagger_not_on_roster_is_reported(org: Org) -> None:
+def test_tag_by_a_non_approver_is_not_a_release(org: Org) -> None:
     org.doc("CEMS-QP-90")
     org.commit("初稿", "2024-01-10")
     org.release("2024.1", "2024-01-15", who="tang-wen")
     history, issues = org.history()
     assert codes(issues) == ["HISTORY-APPROVER"]
-    assert history.control("CEMS-QP-90").revision_label == "A/0"
+    assert issues[0].severity is Severity.ERROR
+    assert history.releases == ()
+    assert history.control("CEMS-QP-90").revision_label == UNRELEASED
 
 
 def test_periodic_review_from_release_and_review_records(org: Org) -> None:

@@ -14,8 +14,15 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator.content.model import DOCUMENT_KINDS, STATUS_ZH, Document, Model
-from generator.control.types import UNRELEASED, Change, DocumentControl, History, Signature
+from generator.content.model import DOCUMENT_KINDS, Document, Model
+from generator.control.types import (
+    UNRELEASED,
+    Change,
+    DocumentControl,
+    History,
+    Signature,
+    control_status_zh,
+)
 from generator.core.issues import CemsError, Issue
 from generator.render.site.text import format_when, md_link, md_table
 
@@ -150,23 +157,44 @@ def revision_rows(model: Model, control: DocumentControl) -> list[dict[str, str]
     return rows
 
 
+def _names(model: Model, signatures: list[Signature]) -> str:
+    names = [model.person_name(s.person_id) if s.person_id else s.name for s in signatures]
+    return "、".join(dict.fromkeys(names))
+
+
+def approvals(model: Model, doc: Document, control: DocumentControl) -> tuple[str, str, str]:
+    """编制 / 审核 / 批准 from git (the History), like the Word copy; front matter only names
+    who is still to sign a document that was never released (未签署)."""
+    revision = control.in_force or (control.last_revision if control.is_withdrawn else None)
+    if revision is None:
+        authors = _names(model, [c.author for c in control.draft_changes])
+        return (
+            authors or f"{model.person_name(doc.author)}（未签署）",
+            f"{model.person_name(doc.reviewer)}（未签署）",
+            f"{model.person_name(doc.approver)}（未签署）",
+        )
+    approver = revision.release.approver
+    return (
+        _names(model, [c.author for c in revision.changes]) or "—",
+        _names(model, [r for c in revision.changes for r in c.reviewers]) or "—",
+        _names(model, [approver]) if approver else "—",
+    )
+
+
 def fingerprint_state(control: DocumentControl) -> str:
     """Whether the text in the repository is still the one that was approved (7.2)."""
     if control.in_force is None or not control.current_sha256:
         return ""
     if control.current_sha256 == control.in_force.content_sha256:
         return "与当前文本一致（未修改）"
+    if control.approved and control.current_sha256 == control.approved[-1].content_sha256:
+        return f"当前文本为已批准、尚未生效的 {control.approved[-1].label}"
     return "当前文本已修改，尚未批准"
 
 
 def status_text(doc: Document, control: DocumentControl) -> str:
-    if is_withdrawn(doc, control):
-        return STATUS_ZH["obsolete"]
-    if control.in_force is None:
-        return f"{STATUS_ZH['draft']}（{UNRELEASED}）"
-    if control.draft:
-        return f"{doc.status_zh}（有未发布的修改）"
-    return doc.status_zh
+    """The same text as the 受控文件清单 register (one function for both)."""
+    return control_status_zh(control, doc.status)
 
 
 def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
@@ -194,9 +222,9 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         status=status_text(doc, control),
         effective_date=control.effective_date,
         owner=model.department_name(doc.owner),
-        author=model.person_name(doc.author),
-        reviewer=model.person_name(doc.reviewer),
-        approver=model.person_name(doc.approver),
+        approvals=approvals(model, doc, control),
+        approved=[(r.label, r.effective_date, r.release.tag) for r in control.approved],
+        signature=control.last_revision.release.signature_zh if control.last_revision else "",
         clauses=doc.clauses,
         clause_link=link(path, "clauses.md"),
         distribution="、".join(model.department_name(d) for d in doc.distribution),

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.content.model import Model, Record
 from generator.content.schemas import SchemaSet
-from generator.control.types import History
+from generator.control.types import History, control_status_zh
 from generator.render.tables.spec import Register, text
 
 
@@ -39,11 +39,7 @@ def documents_register(model: Model, history: History, schemas: SchemaSet | None
     rows = []
     for d in model.documents:
         control = history.control(d.id)
-        status = (
-            "作废"
-            if control.is_withdrawn or d.status == "obsolete"
-            else ("有效" if control.in_force and not control.draft else "草稿（未生效）")
-        )
+        status = control_status_zh(control, d.status)
         rows.append(
             (
                 d.id,

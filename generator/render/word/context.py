@@ -47,8 +47,15 @@ class CopyContext:
     def revision(self) -> str:
         label = self.control.revision_label
         if self.status == STATUS_DRAFT and self.control.in_force is not None:
-            return f"{label}（修订中）"
+            return f"草稿（修订 {label}）"
         return label
+
+    @property
+    def effective_text(self) -> str:
+        """A draft carries no effective date: it is not in force."""
+        if self.status == STATUS_DRAFT:
+            return "未生效（草稿）"
+        return self.control.effective_date
 
     def person(self, person_id: str) -> str:
         return dict(self.people).get(person_id, person_id)

@@ -120,7 +120,7 @@ def header(document: Any, ctx: CopyContext) -> None:
     _text(title, f"文件名称：{ctx.document.title}", bold=True, size=10)
     _text(table.cell(1, 1), f"文件编号：{ctx.document.id}", size=9)
     _text(table.cell(1, 2), f"版本/修改状态：{ctx.revision}", size=9)
-    _text(table.cell(2, 1), f"生效日期：{ctx.control.effective_date}", size=9)
+    _text(table.cell(2, 1), f"生效日期：{ctx.effective_text}", size=9)
     pages = table.cell(2, 2).paragraphs[0]
     for run_text, field in (("第 ", "PAGE"), (" 页 共 ", "NUMPAGES"), (" 页", "")):
         _text(pages, run_text, size=9)
@@ -163,7 +163,9 @@ def _unique(signatures: list[Signature]) -> list[Signature]:
 def approval_rows(ctx: CopyContext) -> list[list[str]]:
     """编制/审核/批准 with printed names, date-time and meaning, from git only."""
     control = ctx.control
-    if ctx.status == "draft" or control.in_force is None:
+    # a withdrawn copy keeps the approval of the revision it was (its revision table shows it)
+    released = control.in_force or (control.last_revision if control.is_withdrawn else None)
+    if ctx.status == "draft" or released is None:
         authors = _unique([c.author for c in control.draft_changes])
         planned = {
             MEANING_AUTHOR: ctx.document.author,
@@ -181,7 +183,7 @@ def approval_rows(ctx: CopyContext) -> list[list[str]]:
         for meaning in (MEANING_REVIEW, MEANING_APPROVE):
             rows.append([meaning, ctx.person(planned[meaning]), UNSIGNED, "待签署"])
         return rows
-    revision = control.in_force
+    revision = released
     authors = _unique([c.author for c in revision.changes])
     reviewers = _unique([r for c in revision.changes for r in c.reviewers])
     approver = revision.release.approver
@@ -202,7 +204,7 @@ def approval_rows(ctx: CopyContext) -> list[list[str]]:
             MEANING_APPROVE,
             approver.name if approver else "—",
             _when(approver) if approver else "—",
-            f"批准发布（标签 {revision.release.tag}）",
+            f"批准发布（标签 {revision.release.tag}；{revision.release.signature_zh}）",
         ],
     ]
 
@@ -281,7 +283,7 @@ def cover(document: Any, ctx: CopyContext) -> None:
     _text(
         meta,
         f"文件编号：{ctx.document.id}　版本/修改状态：{ctx.revision}　"
-        f"生效日期：{ctx.control.effective_date}",
+        f"生效日期：{ctx.effective_text}",
         size=10.5,
     )
     _stamp(document, ctx, total)

@@ -115,7 +115,7 @@ def test_in_force_copy_has_no_watermark(root: Path) -> None:
 def test_unreleased_document_prints_unreleased_and_draft_mark(root: Path) -> None:
     document = _render(root, lambda m: history_for({"CEMS-QP-04": DocumentControl("CEMS-QP-04")}))
     cells = _header_cells(document)
-    assert "版本/修改状态：未发布" in cells and "生效日期：未发布" in cells
+    assert "版本/修改状态：未发布" in cells and "生效日期：未生效（草稿）" in cells
     assert xml.watermark_texts(document.sections[0].header._element) == ["未生效 DRAFT"]
     approval = [[c.text for c in r.cells] for r in document.tables[1].rows]
     assert approval[3][2] == "未签署"  # no fake approval date

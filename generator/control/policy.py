@@ -1,0 +1,43 @@
+"""Release policy: the organisation's own rules for releases, read from organisation.yaml.
+
+```yaml
+releases:
+  main_branch: main        # releases only from (and reachable from) this branch
+  require_signed: false    # true: every release tag must carry a valid signature by a key
+                           # registered to the tagger (people[].gpg_keys / ssh_keys)
+  signed_since: 2025-01-01 # optional: releases tagged before this date need no signature
+  require_review: true     # every released change needs a Reviewed-by: by someone else
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.content.model import Model
+
+DEFAULT_MAIN_BRANCH = "main"
+
+
+@dataclass(frozen=True)
+class ReleasePolicy:
+    main_branch: str = DEFAULT_MAIN_BRANCH
+    require_signed: bool = False
+    require_review: bool = True
+    signed_since: str = ""  # YYYY-MM-DD; "" = every release
+
+    def signature_required(self, tag_date: str) -> bool:
+        """Whether a release tagged at `tag_date` (ISO 8601) must be signed."""
+        return self.require_signed and tag_date[:10] >= self.signed_since
+
+
+def release_policy(model: Model) -> ReleasePolicy:
+    data = model.organisation.data.get("releases") or {}
+    if not isinstance(data, dict):
+        return ReleasePolicy()
+    return ReleasePolicy(
+        main_branch=str(data.get("main_branch") or DEFAULT_MAIN_BRANCH),
+        require_signed=bool(data.get("require_signed", False)),
+        require_review=bool(data.get("require_review", True)),
+        signed_since=str(data.get("signed_since") or ""),
+    )
