@@ -202,7 +202,11 @@ def run_case(case: Path, base: Path) -> Run:
     run = Run(case.name, root, outside, code, out.getvalue(), err.getvalue(), spec)
     run.issues = [
         Reported(
-            m["file"], int(m["line"]) if m["line"] else None, m["severity"], m["code"], m["field"] or ""
+            m["file"],
+            int(m["line"]) if m["line"] else None,
+            m["severity"],
+            m["code"],
+            m["field"] or "",
         )
         for m in _ISSUE.finditer(run.text)
     ]

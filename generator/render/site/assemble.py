@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jinja2
-from typing import Any
 
 from generator.content.model import DOCUMENT_KINDS, Model
 from generator.content.schemas import load_schemas
@@ -30,7 +30,6 @@ from generator.render.site.mkdocs import (
 )
 from generator.render.site.pages import (
     Page,
-    template_error,
     SiteContext,
     archive_index,
     archive_page_path,
@@ -40,6 +39,7 @@ from generator.render.site.pages import (
     documents_index,
     home_page,
     is_withdrawn,
+    template_error,
 )
 from generator.render.site.registers import register_pages, registers_index
 from generator.render.site.text import make_environment
