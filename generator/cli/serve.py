@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from generator.cli.options import config_for, out_option, root_option
+from generator.core.config import Config
 from generator.core.issues import CemsError
 
 
@@ -38,7 +39,15 @@ def serve_versions(folder: Path, host: str, port: int) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def command(root: Path, out: Path | None, versions: bool, host: str, port: int) -> None:
     """本地预览审核网站 (preview the site; run cems build or cems publish first)."""
-    config = config_for(root, out)
+    try:
+        _serve(config_for(root, out), versions, host, port)
+    except OSError as error:  # a busy port: say which address (main maps it to exit 1)
+        if error.filename is None:
+            error.filename = f"{host}:{port}"
+        raise
+
+
+def _serve(config: Config, versions: bool, host: str, port: int) -> None:
     if versions:
         folder = config.out_dir / "versions"
         if not (folder / "versions.json").is_file():
@@ -52,5 +61,22 @@ def command(root: Path, out: Path | None, versions: bool, host: str, port: int) 
         )
     from mkdocs.commands.serve import serve  # lazy: only this verb needs the dev server
 
+    from generator.render.site.hooks import HOOKS_FILE
+
     # Edits to the generated Markdown reload live; content edits need `cems build` again.
-    serve(config_file=str(config_file), dev_addr=f"{host}:{port}", livereload=True)
+    # The preview passes through the same HTML sanitiser as the build.
+    serve(
+        config_file=str(config_file),
+        dev_addr=f"{host}:{port}",
+        livereload=True,
+        hooks=[*_own_hooks(config_file), str(HOOKS_FILE)],
+    )
+
+
+def _own_hooks(config_file: Path) -> list[str]:
+    """The hooks the repository's mkdocs.yml lists (the override below must keep them)."""
+    import yaml
+
+    data = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    hooks = data.get("hooks") if isinstance(data, dict) else None
+    return [str(h) for h in hooks] if isinstance(hooks, list) else []

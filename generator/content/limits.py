@@ -37,7 +37,7 @@ def _char_name(char: str) -> str:
 def illegal_characters(rel: str, text: str) -> list[Issue]:
     """One issue per line holding a character Word and Excel files cannot contain."""
     issues = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # splitlines() eats VT and FF
         match = XML_ILLEGAL.search(line)
         if match:
             issues.append(
@@ -104,6 +104,17 @@ def value_issues(rel: str, data: Any, line_of: Any) -> Iterator[Issue]:
                     code="VALUE-RANGE",
                     hint="检查单位和小数点；数值不能是无穷大或超过一万亿。",
                 )
+        elif isinstance(value, str) and (match := XML_ILLEGAL.search(value)):
+            # written as a YAML escape ("\e", "\0"): not in the text, but in the value
+            yield Issue(
+                rel,
+                line_of(path),
+                field,
+                f"含控制字符 {_char_name(match.group())}，Word/Excel 无法保存 "
+                "(control character not allowed)",
+                code="TEXT-CONTROL-CHAR",
+                hint="删除该字符（YAML 转义如 \\e、\\0 也会产生控制字符）。",
+            )
         elif isinstance(value, str) and PLACEHOLDER in value:
             yield Issue(
                 rel,

@@ -140,6 +140,13 @@ def parse_yaml(text: str, offset: int = 0) -> tuple[Any, dict[Path_, int]]:
         line = mark.line + 1 + offset if mark else None
         problem = exc.problem or str(exc)
         raise YamlProblem(f"YAML 语法错误：{problem} (YAML syntax error)", line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (C1 controls)
+        position = max(0, int(exc.position))
+        line = text[:position].count("\n") + 1 + offset
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise YamlProblem(
+            f"YAML 不允许的字符 {char} (character not allowed in YAML)", line
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML 语法错误 (YAML syntax error): {exc}", None) from None
     if node is None:

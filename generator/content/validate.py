@@ -20,6 +20,7 @@ from generator.content.discover import Sources
 from generator.content.limits import after_limit, empty_record, latest_allowed, value_issues
 from generator.content.load import SourceFile
 from generator.content.schemas import SchemaSet
+from generator.content.signs import negative_readings
 from generator.content.standard import clause_ids
 from generator.core.issues import Issue, Severity
 
@@ -442,6 +443,7 @@ def validate_sources(
         if sources.organisation and isinstance(sources.organisation.data, dict)
         else {}
     )
+    issues += list(negative_readings(sources.records))
     issues += list(_document_rules(sources, org))
     issues += list(_record_type_rules(sources, schemas))
     issues += list(_exclusion_rules(sources, org))

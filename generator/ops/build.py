@@ -20,10 +20,10 @@ from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
 from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache
-from generator.render.site.assemble import render_site
+from generator.render.site.assemble import check_site_templates, render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
-from generator.render.word.copy import render_word
+from generator.render.word.copy import reference_bytes, render_word
 from generator.render.word.redline import render_redlines
 from generator.render.word.report import render_assessment_reports
 
@@ -116,6 +116,7 @@ def build_all(
     project = load_project(config)
     model = require_model(project)
     issues = [i for i in project.issues if i.severity is Severity.WARNING]
+    preflight(config)
 
     progress("读取 git 历史 (reading git history)")
     history, history_issues = read_history(config, model)
@@ -197,6 +198,12 @@ def _tables(model: Model, history: History, config: Config, out: Path) -> list[G
     }
     tables = render_record_tables(model, history, config, out, skip=designed)
     return registers + tables + render_assessment_reports(model, history, config, out)
+
+
+def preflight(config: Config) -> None:
+    """The repository's templates are usable (before minutes of rendering fail on them)."""
+    check_site_templates(config)
+    reference_bytes(config)
 
 
 def _copy_downloads(out_dir: Path) -> None:

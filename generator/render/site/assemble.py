@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from generator.content.model import DOCUMENT_KINDS, Model
 from generator.content.schemas import load_schemas
 from generator.control.types import History
@@ -37,6 +39,7 @@ from generator.render.site.pages import (
     documents_index,
     home_page,
     is_withdrawn,
+    template_error,
 )
 from generator.render.site.registers import register_pages, registers_index
 from generator.render.site.text import make_environment
@@ -160,6 +163,20 @@ def _write_pages(docs_dir: Path, pages: list[Page], assets: Path) -> None:
         target.write_text(page.markdown, encoding="utf-8")
     if assets.is_dir():
         shutil.copytree(assets, docs_dir / "assets", dirs_exist_ok=True)
+
+
+SITE_TEMPLATES = ("home.md.j2", "document.md.j2", "section.md.j2")
+
+
+def check_site_templates(config: Config) -> None:
+    """Stop before any work when a site template is missing or does not parse (a repository's
+    templates/site override), with the template's name and line."""
+    env = make_environment(site_templates_dir(config))
+    for name in SITE_TEMPLATES:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError as error:
+            raise template_error(name, error) from None
 
 
 def render_site(
