@@ -318,17 +318,17 @@ def to_text(a: Assessment, organisation: str = "") -> str:
                 f"({tco2(b.current_total_tco2)} 对 {tco2(b.compared_total_tco2)} tCO2)"
             )
         lines += [f"  发现：{f}" for f in b.findings]
-    for o in a.objectives:
+    for objective in a.objectives:
         state = (
-            ("进行中" if o.note.startswith("目标年度未到") else "—")
-            if o.achieved is None and not o.note.startswith("未评价")
+            ("进行中" if objective.note.startswith("目标年度未到") else "—")
+            if objective.achieved is None and not objective.note.startswith("未评价")
             else "未评价（数据不完整）"
-            if o.achieved is None
-            else ("已达成" if o.achieved else "未达成")
+            if objective.achieved is None
+            else ("已达成" if objective.achieved else "未达成")
         )
         lines.append(
-            f"  目标 {o.id} {o.title}：实际 {fixed_any(o.actual)} / 目标 {fixed_any(o.target_value)} {o.unit}，"
-            f"进度 {percent(o.progress_percent)}，{state}"
+            f"  目标 {objective.id} {objective.title}：实际 {fixed_any(objective.actual)} / 目标 {fixed_any(objective.target_value)} {objective.unit}，"
+            f"进度 {percent(objective.progress_percent)}，{state}"
         )
     lines += ["", ROUNDING_RULE]
     return "\n".join(lines)
