@@ -124,9 +124,7 @@ def _make_validator_class(index: IdIndex) -> Any:
                 schema=schema,
             )
 
-    return validators.extend(
-        Draft202012Validator, {"x-ref": x_ref}, type_checker=DECIMAL_TYPES
-    )
+    return validators.extend(Draft202012Validator, {"x-ref": x_ref}, type_checker=DECIMAL_TYPES)
 
 
 def _is_number(_checker: Any, instance: Any) -> bool:
@@ -151,7 +149,9 @@ DECIMAL_TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many(
 NUMBER_LIMIT = Decimal("1e15")
 
 
-def _numbers(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+def _numbers(
+    data: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     if isinstance(data, dict):
         for key, value in data.items():
             yield from _numbers(value, (*path, key))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 from statistics import mean
 

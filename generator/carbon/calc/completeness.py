@@ -21,7 +21,12 @@ INTERVAL_MONTHS = {
     "quarterly": (3, 6, 9, 12),
     "annual": (12,),
 }
-_FREQUENCY_WORDS = (("每月", "monthly"), ("月度", "monthly"), ("每季", "quarterly"), ("每年", "annual"))
+_FREQUENCY_WORDS = (
+    ("每月", "monthly"),
+    ("月度", "monthly"),
+    ("每季", "quarterly"),
+    ("每年", "annual"),
+)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,9 @@ def indicators_of(model: Model) -> tuple[Indicator, ...]:
         ident = str(entry.get("id") or entry.get("indicator") or "output")
         kind = str(entry.get("kind") or ("stock" if ident in STOCK_INDICATORS else "flow"))
         aggregation = str(entry.get("aggregation") or ("sum" if kind == "flow" else "average"))
-        column = str(entry.get("column") or ("output_value" if ident == "output_value" else "quantity"))
+        column = str(
+            entry.get("column") or ("output_value" if ident == "output_value" else "quantity")
+        )
         found.append(
             Indicator(ident, str(entry["name"]), str(entry["unit"]), kind, aggregation, column)
         )
@@ -146,7 +148,15 @@ def compute_outputs(
             _put(record.path, index, month, target, dec(row["quantity"]), monthly, issue)
             value_ones = [i for i in indicators if i.column == "output_value"]
             if row.get("output_value") is not None and value_ones:
-                _put(record.path, index, month, value_ones[0], dec(row["output_value"]), monthly, issue)
+                _put(
+                    record.path,
+                    index,
+                    month,
+                    value_ones[0],
+                    dec(row["output_value"]),
+                    monthly,
+                    issue,
+                )
     outputs = []
     for indicator in indicators:
         per = dict(sorted(monthly.get(indicator.id, {}).items()))

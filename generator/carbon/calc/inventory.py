@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from generator.carbon.calc.completeness import MissingMonth, expected_months, plan_for_year
 from generator.carbon.calc.exact import dec, exact, quotient
@@ -103,7 +104,7 @@ class Inventory:
     fuel_set: str
     electricity_factor: str
     results: tuple[SourceResult, ...]
-    planned: tuple[dict, ...]
+    planned: tuple[dict[str, Any], ...]
     output: Output  # the primary intensity denominator (the first indicator)
     months: tuple[str, ...]  # months with any reading, sorted
     readings: dict[str, dict[str, Decimal]] = field(repr=False)  # source -> month -> quantity
@@ -141,7 +142,9 @@ class Inventory:
     @property
     def missing_denominators(self) -> tuple[tuple[str, str], ...]:
         """(indicator id, month) of every expected denominator month without a value."""
-        return tuple((o.indicator, m) for o in self.outputs or (self.output,) for m in o.missing_months)
+        return tuple(
+            (o.indicator, m) for o in self.outputs or (self.output,) for m in o.missing_months
+        )
 
     @property
     def complete(self) -> bool:
@@ -264,7 +267,7 @@ def _options(record: Record, locate: Locate, rules: RuleSet) -> tuple[str, str, 
 
 
 def _readings(
-    model: Model, year: int, sources: dict[str, dict], locate: Locate
+    model: Model, year: int, sources: dict[str, dict[str, Any]], locate: Locate
 ) -> tuple[dict[str, dict[str, Decimal]], list[Issue]]:
     table: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     issues = []
@@ -306,7 +309,7 @@ def _readings(
 
 
 def _result(
-    source: dict,
+    source: dict[str, Any],
     resolved: Resolved,
     months: dict[str, Decimal],
     library_u: Decimal,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from generator.carbon.calc.exact import dec, factor_value
 from generator.carbon.calc.factors import (
@@ -41,6 +42,7 @@ def co2_of_carbon(carbon: Decimal) -> Decimal:
     """tCO2 from tC: x 44 / 12, multiplied before the one division so 0.015147 tC -> 0.055539."""
     return carbon * 44 / 12
 
+
 Path_ = tuple[str | int, ...]
 Locate = Callable[[str, Path_], "int | None"]
 
@@ -57,7 +59,7 @@ class Resolved:
 
 @dataclass(frozen=True)
 class SourceContext:
-    source: dict
+    source: dict[str, Any]
     index: int  # position in the record's `sources`
     file: str  # the emission-sources record
     year: int

@@ -119,7 +119,9 @@ def _computed(
     total = ratio(sum(totals, Decimal(0)), Decimal(len(totals)))
     known = [q for q in outputs if q]
     intensity = (
-        quotient(sum(totals, Decimal(0)), sum(known, Decimal(0))) if len(known) == len(have) else None
+        quotient(sum(totals, Decimal(0)), sum(known, Decimal(0)))
+        if len(known) == len(have)
+        else None
     )
     return total, intensity
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from generator.carbon.calc.analysis import KIND_ZH, Assessment
+from generator.carbon.calc.indicators import AGGREGATION_ZH
+from generator.carbon.calc.inventory import SourceResult
 from generator.carbon.calc.rounding import (
     ADVANCED_ZH_SHORT,
     BOUNDARY_ZH,
@@ -22,7 +24,6 @@ from generator.carbon.calc.rounding import (
     percent,
     tco2,
 )
-from generator.carbon.calc.indicators import AGGREGATION_ZH
 from generator.carbon.calc.targets import BASIS_ZH
 from generator.carbon.calc.uncertainty import LIMIT_PERCENT, over_limit
 from generator.carbon.report.markdown import bullets, table
@@ -139,7 +140,7 @@ def section_a4_a6(a: Assessment) -> list[str]:
     return out
 
 
-def _result_rows(results) -> list[tuple]:
+def _result_rows(results: tuple[SourceResult, ...]) -> list[tuple[object, ...]]:
     return [
         (
             r.source_id,
@@ -295,7 +296,7 @@ def section_a7(a: Assessment) -> list[str]:
     return out
 
 
-def section_a8(a: Assessment, info: dict) -> list[str]:
+def section_a8(a: Assessment, info: dict[str, Any]) -> list[str]:
     out = ["## A.8 碳排放量影响因素识别", ""]
     factors = [(f["factor"], f["analysis"]) for f in info.get("influencing_factors") or []]
     out.append(table(("影响因素", "分析"), factors) if factors else "影响因素未记录。")
@@ -332,7 +333,7 @@ def section_a8(a: Assessment, info: dict) -> list[str]:
     return out
 
 
-def _dec(value):
+def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
@@ -437,7 +438,7 @@ def section_a9(a: Assessment) -> list[str]:
     return out
 
 
-def section_a10(a: Assessment, info: dict) -> list[str]:
+def section_a10(a: Assessment, info: dict[str, Any]) -> list[str]:
     inv = a.inventory
     out = ["## A.10 碳评估结论", ""]
     state = "" if inv.complete else "（数据不完整，非全年结果）"

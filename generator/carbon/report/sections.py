@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from generator.carbon.calc.analysis import Assessment, assess, records_for_year
 from generator.carbon.calc.completeness import plan_for_year
 from generator.carbon.calc.rounding import ORIGIN_ZH, percent
-from generator.carbon.report.charts import render_charts
 from generator.carbon.calc.rules import RULE_ZH, TAG_ZH
+from generator.carbon.report.charts import render_charts
 from generator.carbon.report.markdown import bullets, table
 from generator.carbon.report.results import (
     section_a4_a6,
@@ -36,16 +37,16 @@ class AssessmentReport:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
-def _info(model: Model, year: int) -> dict:
+def _info(model: Model, year: int) -> dict[str, Any]:
     found = records_for_year(model, "carbon-assessments", year)
     return found[-1].data if found else {}
 
 
-def _sources(a: Assessment) -> list[dict]:
+def _sources(a: Assessment) -> list[dict[str, Any]]:
     return list(a.inventory.record.data.get("sources") or [])
 
 
-def _a1(model: Model, a: Assessment, info: dict) -> list[str]:
+def _a1(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
     out = ["## A.1 碳评估报告编制说明", "", "### A.1.1 评估依据", ""]
     basis = list(info.get("basis") or [])
     # the legal register in force for the year: the latest one dated no later than its end
@@ -57,7 +58,12 @@ def _a1(model: Model, a: Assessment, info: dict) -> list[str]:
         ]
     basis = list(dict.fromkeys(basis))
     sources = sorted(
-        {f"{p.source}（{p.tag}）" for r in a.inventory.results for p in r.parameters if p.is_default}
+        {
+            f"{p.source}（{p.tag}）"
+            for r in a.inventory.results
+            for p in r.parameters
+            if p.is_default
+        }
     )
     out += [
         bullets(basis) if basis else "评估依据未记录。",
@@ -113,7 +119,7 @@ def _a1(model: Model, a: Assessment, info: dict) -> list[str]:
     return out
 
 
-def _a2(model: Model, info: dict) -> list[str]:
+def _a2(model: Model, info: dict[str, Any]) -> list[str]:
     org = model.organisation
     rows = [
         (d.name, model.person_name(d.head) if d.head else "", "".join(d.responsibilities))
@@ -136,7 +142,7 @@ def _a2(model: Model, info: dict) -> list[str]:
     return out
 
 
-def _a3(model: Model, a: Assessment, info: dict) -> list[str]:
+def _a3(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
     out = ["## A.3 监测统计状况", "", str(info.get("monitoring_status") or "监测统计状况未记录。")]
     record = plan_for_year(model, a.year)
     plan = [

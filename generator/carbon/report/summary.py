@@ -70,9 +70,7 @@ def completeness_json(a: Assessment) -> dict[str, Any]:
         "status": "完整" if inv.complete else "不完整",
         "months_reported": list(inv.months),
         "missing": [{"source_id": m.source_id, "month": m.month} for m in inv.missing],
-        "missing_denominators": [
-            {"indicator": i, "month": m} for i, m in inv.missing_denominators
-        ],
+        "missing_denominators": [{"indicator": i, "month": m} for i, m in inv.missing_denominators],
     }
 
 
@@ -87,8 +85,7 @@ def rules_json(a: Assessment) -> dict[str, Any] | None:
         "reporting_year": rules.year,
         "rules_year": rules.rules_year,
         "rules": [
-            {"key": r.key, "value": r.value, "source": r.source, "tag": r.tag}
-            for r in rules.rules
+            {"key": r.key, "value": r.value, "source": r.source, "tag": r.tag} for r in rules.rules
         ],
     }
 
@@ -259,10 +256,10 @@ def to_text(a: Assessment, organisation: str = "") -> str:
         f"排放总量：{tco2(inv.total_tco2)} tCO2（不确定性 ±{percent(inv.uncertainty_percent)}，"
         f"共用参数按相关合并）"
     )
-    for o, value in inv.intensities:
+    for out, value in inv.intensities:
         lines.append(
-            f"{o.name}：{activity(o.quantity)} {o.unit}（{'逐月累加' if o.kind == 'flow' else '存量，' + ('各月平均' if o.aggregation == 'average' else '年末值')}）；"
-            f"碳排放强度：{intensity(value)} tCO2/{o.unit}"
+            f"{out.name}：{activity(out.quantity)} {out.unit}（{'逐月累加' if out.kind == 'flow' else '存量，' + ('各月平均' if out.aggregation == 'average' else '年末值')}）；"
+            f"碳排放强度：{intensity(value)} tCO2/{out.unit}"
         )
     lines.append(f"因子集：{inv.fuel_set}；电力排放因子：{inv.electricity_factor}")
     if inv.rules is not None:

@@ -128,10 +128,14 @@ def test_baseline_computed_and_objective_progress(carbon_repo) -> None:
     rest = [f"{m:02d}" for m in range(2, 13)]
     readings = ["2023-01,E01,1000,MWh", "2024-01,E01,900,MWh"]
     readings += [f"{y}-{m},E01,0,MWh" for y in (2023, 2024) for m in rest]
-    repo.write("records/meter-readings/all.csv", "month,source,quantity,unit\n" + "\n".join(readings))
+    repo.write(
+        "records/meter-readings/all.csv", "month,source,quantity,unit\n" + "\n".join(readings)
+    )
     output = ["2023-01,100,t,1", "2024-01,100,t,1"]
     output += [f"{y}-{m},0,t,0" for y in (2023, 2024) for m in rest]
-    repo.write("records/production/all.csv", "month,quantity,unit,output_value\n" + "\n".join(output))
+    repo.write(
+        "records/production/all.csv", "month,quantity,unit,output_value\n" + "\n".join(output)
+    )
     repo.write(
         "records/baselines/BL-2024.yaml",
         """

@@ -74,7 +74,9 @@ def test_missing_months_without_any_other_source_reporting(carbon_repo) -> None:
     late = repo.src("S02", "combustion", "natural_gas", "10^4 Nm3").replace("2015-01", "2024-03")
     gone = repo.src("S03", "combustion", "natural_gas", "10^4 Nm3", extra="decommissioned: 2024-06")
     quarterly = repo.src("S04", "combustion", "natural_gas", "10^4 Nm3")
-    repo.sources(2024, repo.src("S01", "combustion", "natural_gas", "10^4 Nm3") + late + gone + quarterly)
+    repo.sources(
+        2024, repo.src("S01", "combustion", "natural_gas", "10^4 Nm3") + late + gone + quarterly
+    )
     repo.write(
         "records/monitoring-plan/2024.yaml",
         """

@@ -82,9 +82,7 @@ def test_hotel_json_lists_every_indicator(carbon_repo, run_cli) -> None:
 def test_undeclared_indicator_is_a_located_error(carbon_repo) -> None:
     repo = _hotel(carbon_repo)
     path = repo.root / "records/production/2025.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8") + "2025-01,beds,300,床\n", encoding="utf-8"
-    )
+    path.write_text(path.read_text(encoding="utf-8") + "2025-01,beds,300,床\n", encoding="utf-8")
     inventory, issues = compute_inventory(repo.model(), 2025)
     assert inventory is None
     (issue,) = issues

@@ -49,12 +49,9 @@ def test_shared_measured_ncv_is_combined_as_correlated(carbon_repo) -> None:
     e1, e2 = (r.emissions_tco2 for r in inv.counted)
     assert e2 == 3 * e1
     # by hand: AD 2 % each (separate meters); NCV 1.5 %, CC 5 %, OF 5 % shared by both
-    independent = (
-        (Decimal(4) + Decimal("2.25") + 50) * (e1**2 + e2**2)
-    ).sqrt() / (e1 + e2)
-    correlated = (
-        (Decimal(4) * (e1**2 + e2**2) + (Decimal("2.25") + 50) * (e1 + e2) ** 2).sqrt()
-        / (e1 + e2)
+    independent = ((Decimal(4) + Decimal("2.25") + 50) * (e1**2 + e2**2)).sqrt() / (e1 + e2)
+    correlated = (Decimal(4) * (e1**2 + e2**2) + (Decimal("2.25") + 50) * (e1 + e2) ** 2).sqrt() / (
+        e1 + e2
     )
     c = inv.correlation
     assert abs(c.independent_percent - independent) < Decimal("1e-20")
@@ -136,7 +133,9 @@ def test_typed_baseline_figure_that_differs_is_a_finding(carbon_repo) -> None:
     repo.sources(2023, repo.src("E01", "electricity", "grid_electricity", "MWh"))
     repo.sources(2024, repo.src("E01", "electricity", "grid_electricity", "MWh"))
     readings = [f"{y}-{m:02d},E01,100,MWh" for y in (2023, 2024) for m in range(1, 13)]
-    repo.write("records/meter-readings/all.csv", "month,source,quantity,unit\n" + "\n".join(readings))
+    repo.write(
+        "records/meter-readings/all.csv", "month,source,quantity,unit\n" + "\n".join(readings)
+    )
     production = [f"{y}-{m:02d},10,t,1" for y in (2023, 2024) for m in range(1, 13)]
     repo.write(
         "records/production/all.csv", "month,quantity,unit,output_value\n" + "\n".join(production)
