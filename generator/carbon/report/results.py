@@ -190,6 +190,12 @@ def _uncertainty(a: Assessment) -> list[str]:
     return out
 
 
+def _standard(a: Assessment) -> str:
+    rules = a.inventory.rules
+    rule = rules.get("standard") if rules is not None else None
+    return f"{rule.value}（{rule.tag}）" if rule is not None else "北京市碳排放核算和报告要求"
+
+
 def section_a7(a: Assessment) -> list[str]:
     inv = a.inventory
     out = [
@@ -202,7 +208,7 @@ def section_a7(a: Assessment) -> list[str]:
             "",
         ]
     out += [
-        "根据北京市碳排放核算与报告指南（GB/T 32150 结构）计算：燃料燃烧 E = 消耗量 × 低位发热值 × 单位热值含碳量 × 碳氧化率 × 44/12；"
+        f"根据{_standard(a)}（GB/T 32150 结构）计算：燃料燃烧 E = 消耗量 × 低位发热值 × 单位热值含碳量 × 碳氧化率 × 44/12；"
         "工业过程 E = 物料量 × 排放因子；净购入电力、热力 E = 净购入量 × 排放因子。",
         "",
     ]
