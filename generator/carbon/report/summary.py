@@ -345,9 +345,12 @@ def status_lines(a: Assessment) -> list[str]:
         by_month.setdefault(m.month, []).append(m.source_id)
     for month, ids in sorted(by_month.items()):
         lines.append(f"  缺少计量数据 {month}：{'、'.join(ids)}")
+    gaps: dict[str, list[str]] = {}
     for indicator, month in inv.missing_denominators:
+        gaps.setdefault(indicator, []).append(month)
+    for indicator, months in gaps.items():
         name = next((o.name for o in inv.outputs if o.indicator == indicator), indicator)
-        lines.append(f"  缺少强度分母 {month}：{name}")
+        lines.append(f"  缺少强度分母 {name}：{'、'.join(months)}")
     return [*lines, ""]
 
 
