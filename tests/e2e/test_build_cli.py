@@ -58,6 +58,7 @@ def test_carbon_report_is_a_controlled_copy_approved_by_the_release(built) -> No
         cell.text for t in document.tables[:3] for row in t.rows for cell in row.cells
     )
     assert "周建国" in cover and "2026-03-05" in cover  # approved by the release's tagger
+    assert "林慧" in cover  # reviewed: the Reviewed-by trailer of the commit adding the record
     assert len(document.inline_shapes) >= 2  # the two charts
     site = (out / "site" / "carbon" / "2025" / "report" / "index.html").read_text(encoding="utf-8")
     assert "CA-2025" in site and ".docx" in site

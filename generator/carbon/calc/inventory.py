@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from generator.carbon.calc.completeness import MissingMonth, expected_months, plan_for_year
 from generator.carbon.calc.exact import dec, exact, quotient
-from generator.carbon.calc.factors import DEFAULT_FUEL_SET, Parameter, factor_library, overrides_for
+from generator.carbon.calc.factors import DEFAULT_FUEL_SET, factor_library, overrides_for
 from generator.carbon.calc.indicators import Output, compute_outputs
 from generator.carbon.calc.resolve import Locate, Path_, Resolved, SourceContext, resolve
-from generator.carbon.calc.rounding import ORIGIN_ZH
 from generator.carbon.calc.rules import DEFAULT_JURISDICTION, RuleSet, rule_set
+from generator.carbon.calc.source import SourceResult
 from generator.carbon.calc.uncertainty import Correlation, combine_correlated, source_uncertainty
 from generator.content.model import Model, Record
 from generator.core.issues import Issue, Severity
@@ -39,71 +40,13 @@ def no_lines(_file: str, path: Path_) -> int | None:
 
 
 @dataclass(frozen=True)
-class SourceResult:
-    source_id: str
-    name: str
-    category: str
-    fuel: str
-    boundary: str
-    biomass: bool
-    status: str
-    quantity: Decimal  # net consumption in the source's activity unit
-    quantity_unit: str
-    activity_data: Decimal  # AD in `activity_unit` (GJ, MWh or t)
-    activity_unit: str
-    emission_factor: Decimal  # in `factor_unit`, matching `activity_unit`
-    factor_unit: str
-    parameters: tuple[Parameter, ...]
-    emissions_tco2: Decimal
-    monthly: tuple[tuple[str, Decimal, Decimal], ...]  # (month, quantity, tCO2)
-    uncertainty_percent: Decimal
-    uncertainty_assumed: tuple[str, ...]  # inputs whose uncertainty was assumed
-    note: str = ""
-    in_boundary: bool | None = None  # counted boundary by the year's rules (None: fixed only)
-    expected_months: tuple[str, ...] = ()  # months the source must report (completeness)
-
-    @property
-    def inside(self) -> bool:
-        return self.boundary == "fixed" if self.in_boundary is None else self.in_boundary
-
-    @property
-    def counted(self) -> bool:
-        return self.inside and not self.biomass
-
-    @property
-    def missing_months(self) -> tuple[str, ...]:
-        read = {m for m, _q, _t in self.monthly}
-        return tuple(m for m in self.expected_months if m not in read)
-
-    @property
-    def factor_origin(self) -> str:
-        """default | measured | specified (规定值, set by an authority) | mixed."""
-        origins = {p.origin for p in self.parameters if p.origin != "source_record"}
-        if len(origins) == 1:
-            return next(iter(origins))
-        return "mixed" if origins else "default"
-
-    @property
-    def factor_source(self) -> str:
-        parts = []
-        for p in self.parameters:
-            if p.is_default:
-                parts.append(f"{p.name}: 缺省值 {p.value} {p.unit}，{p.source}（{p.tag}）")
-            else:
-                parts.append(
-                    f"{p.name}: {ORIGIN_ZH.get(p.origin, p.origin)} {p.value} {p.unit}，{p.source}"
-                )
-        return "；".join(parts)
-
-
-@dataclass(frozen=True)
 class Inventory:
     year: int
     record: Record
     fuel_set: str
     electricity_factor: str
     results: tuple[SourceResult, ...]
-    planned: tuple[dict, ...]
+    planned: tuple[dict[str, Any], ...]
     output: Output  # the primary intensity denominator (the first indicator)
     months: tuple[str, ...]  # months with any reading, sorted
     readings: dict[str, dict[str, Decimal]] = field(repr=False)  # source -> month -> quantity
@@ -266,7 +209,7 @@ def _options(record: Record, locate: Locate, rules: RuleSet) -> tuple[str, str, 
 
 
 def _readings(
-    model: Model, year: int, sources: dict[str, dict], locate: Locate
+    model: Model, year: int, sources: dict[str, dict[str, Any]], locate: Locate
 ) -> tuple[dict[str, dict[str, Decimal]], list[Issue]]:
     table: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     issues = []
@@ -308,7 +251,7 @@ def _readings(
 
 
 def _result(
-    source: dict,
+    source: dict[str, Any],
     resolved: Resolved,
     months: dict[str, Decimal],
     library_u: Decimal,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from generator.carbon.calc.exact import dec, factor_value
 from generator.carbon.calc.factors import (
@@ -58,7 +59,7 @@ class Resolved:
 
 @dataclass(frozen=True)
 class SourceContext:
-    source: dict
+    source: dict[str, Any]
     index: int  # position in the record's `sources`
     file: str  # the emission-sources record
     year: int

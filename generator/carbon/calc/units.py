@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
@@ -44,10 +45,11 @@ class UnitTable:
         return [u.symbol for u in self.units.values() if u.kind == kind]
 
 
-def read_factor_data(name: str) -> dict:
+def read_factor_data(name: str) -> dict[str, Any]:
     """One YAML file of the shipped factor library."""
     path = data_path("factors", name)
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
 
 
 @lru_cache(maxsize=1)

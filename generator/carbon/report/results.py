@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from generator.carbon.calc.analysis import KIND_ZH, Assessment
+from generator.carbon.calc.exact import dec
 from generator.carbon.calc.indicators import AGGREGATION_ZH
+from generator.carbon.calc.inventory import SourceResult
 from generator.carbon.calc.rounding import (
-    ADVANCED_ZH_SHORT,
     BOUNDARY_ZH,
     CATEGORY_ZH,
     ORIGIN_ZH,
@@ -23,8 +24,8 @@ from generator.carbon.calc.rounding import (
     percent,
     tco2,
 )
-from generator.carbon.calc.targets import BASIS_ZH
 from generator.carbon.calc.uncertainty import LIMIT_PERCENT, over_limit
+from generator.carbon.report.conclusions import section_a9, section_a10
 from generator.carbon.report.markdown import bullets, table
 
 
@@ -139,7 +140,7 @@ def section_a4_a6(a: Assessment) -> list[str]:
     return out
 
 
-def _result_rows(results) -> list[tuple]:
+def _result_rows(results: tuple[SourceResult, ...]) -> list[tuple[object, ...]]:
     return [
         (
             r.source_id,
@@ -189,6 +190,12 @@ def _uncertainty(a: Assessment) -> list[str]:
     return out
 
 
+def _standard(a: Assessment) -> str:
+    rules = a.inventory.rules
+    rule = rules.get("standard") if rules is not None else None
+    return f"{rule.value}（{rule.tag}）" if rule is not None else "北京市碳排放核算和报告要求"
+
+
 def section_a7(a: Assessment) -> list[str]:
     inv = a.inventory
     out = [
@@ -201,7 +208,7 @@ def section_a7(a: Assessment) -> list[str]:
             "",
         ]
     out += [
-        "根据北京市碳排放核算与报告指南（GB/T 32150 结构）计算：燃料燃烧 E = 消耗量 × 低位发热值 × 单位热值含碳量 × 碳氧化率 × 44/12；"
+        f"根据{_standard(a)}（GB/T 32150 结构）计算：燃料燃烧 E = 消耗量 × 低位发热值 × 单位热值含碳量 × 碳氧化率 × 44/12；"
         "工业过程 E = 物料量 × 排放因子；净购入电力、热力 E = 净购入量 × 排放因子。",
         "",
     ]
@@ -295,7 +302,7 @@ def section_a7(a: Assessment) -> list[str]:
     return out
 
 
-def section_a8(a: Assessment, info: dict) -> list[str]:
+def section_a8(a: Assessment, info: dict[str, Any]) -> list[str]:
     out = ["## A.8 碳排放量影响因素识别", ""]
     factors = [(f["factor"], f["analysis"]) for f in info.get("influencing_factors") or []]
     out.append(table(("影响因素", "分析"), factors) if factors else "影响因素未记录。")
@@ -332,150 +339,8 @@ def section_a8(a: Assessment, info: dict) -> list[str]:
     return out
 
 
-def _dec(value):
-    return None if value is None else Decimal(str(value))
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else dec(value)
 
 
-def section_a9(a: Assessment) -> list[str]:
-    out = ["## A.9 碳排放基准与先进值", ""]
-    b = a.baseline
-    if b is None:
-        out.append("尚未确定碳排放基准（无基准记录）。")
-    else:
-        origin = {"record": "记录值", "computed": "按核算结果计算", "": "未知"}
-        out.append(
-            table(
-                ("项目", "基准", "本年", "变化"),
-                [
-                    (
-                        "基准类型",
-                        f"{BASIS_ZH.get(b.basis, b.basis)}（{'、'.join(map(str, b.years))} 年）",
-                        "",
-                        "",
-                    ),
-                    (
-                        "排放量 tCO2",
-                        f"{tco2(b.total_tco2)}（{origin[b.total_origin]}）",
-                        tco2(a.inventory.total_tco2),
-                        percent(b.change_total_percent),
-                    ),
-                    (
-                        f"强度 {b.intensity_unit}",
-                        f"{intensity(b.intensity)}（{origin[b.intensity_origin]}）",
-                        intensity(a.inventory.intensity),
-                        percent(b.change_intensity_percent),
-                    ),
-                ],
-            )
-        )
-        if b.like_for_like_months:
-            months = b.like_for_like_months
-            out += [
-                "",
-                f"本年数据不完整，变化按同口径计算：本年 {months[0]}～{months[-1]}（{len(months)} 个月）"
-                f" {tco2(b.current_total_tco2)} tCO2，对基准年同期 {tco2(b.compared_total_tco2)} tCO2。",
-            ]
-        if b.findings:
-            out += ["", "发现：", "", bullets(b.findings)]
-        out += ["", f"选择理由：{b.rationale}", "", "碳排放先进值：", ""]
-        out.append(
-            table(
-                ("类型", "强度", "单位", "来源", "本年与先进值差距"),
-                [
-                    (
-                        ADVANCED_ZH_SHORT.get(v.kind, v.kind),
-                        intensity(v.intensity),
-                        v.unit,
-                        v.source,
-                        percent(v.gap_percent),
-                    )
-                    for v in b.advanced
-                ],
-            )
-        )
-    out += ["", "![碳排放强度与基准、先进值](images/intensity-vs-baseline.png)"]
-    if a.objectives:
-        rows = [
-            (
-                o.id,
-                o.title,
-                o.unit,
-                intensity(o.baseline_value),
-                intensity(o.target_value),
-                o.target_year,
-                intensity(o.actual),
-                percent(o.progress_percent),
-                "未评价（数据不完整）"
-                if o.note.startswith("未评价")
-                else "—"
-                if o.achieved is None
-                else "已达到"
-                if o.achieved
-                else "未达到",
-            )
-            for o in a.objectives
-        ]
-        out += [
-            "",
-            "碳排放管理目标进展：",
-            "",
-            table(
-                (
-                    "编号",
-                    "目标",
-                    "单位",
-                    "基准值",
-                    "目标值",
-                    "目标年度",
-                    "本年实际",
-                    "完成进度",
-                    "状态",
-                ),
-                rows,
-            ),
-        ]
-    return out
-
-
-def section_a10(a: Assessment, info: dict) -> list[str]:
-    inv = a.inventory
-    out = ["## A.10 碳评估结论", ""]
-    state = "" if inv.complete else "（数据不完整，非全年结果）"
-    text = f"{a.year} 年碳排放总量{state} {tco2(inv.total_tco2)} tCO2，碳排放强度 {intensity(inv.intensity)} {inv.intensity_unit}"
-    if a.baseline and a.baseline.change_total_percent is not None:
-        text += f"，较基准排放量变化 {percent(a.baseline.change_total_percent)}"
-    out += [text + "。", "", "存在的问题：", ""]
-    problems = list(info.get("problems") or [])
-    if not inv.complete:
-        problems.append(
-            "数据不完整："
-            + "、".join(
-                [f"{m.month} {m.source_id}" for m in a.missing_months]
-                + [f"{m} {i}（强度分母）" for i, m in inv.missing_denominators]
-            )
-            + "；结果不是全年结果，目标完成情况未评价"
-        )
-    if a.baseline is not None:
-        problems += list(a.baseline.findings)
-    if any(over_limit(r.uncertainty_percent) for r in inv.results):
-        problems.append(f"部分排放源不确定性超过 {LIMIT_PERCENT}%")
-    out.append(bullets(problems) if problems else "- 未发现问题。")
-    factors = [f["factor"] for f in info.get("influencing_factors") or []]
-    out += [
-        "",
-        "影响碳排放量及强度的主要因素：" + ("、".join(factors) if factors else "未记录") + "。",
-        "",
-        "减排机会：",
-        "",
-    ]
-    chances = [
-        o["measure"]
-        + (
-            f"（约 {tco2(_dec(o['potential_tco2']))} tCO2/年）"
-            if o.get("potential_tco2") is not None
-            else ""
-        )
-        for o in info.get("opportunities") or []
-    ]
-    out.append(bullets(chances) if chances else "- 未记录。")
-    return out
+__all__ = ["section_a4_a6", "section_a7", "section_a8", "section_a9", "section_a10"]

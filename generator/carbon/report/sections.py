@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from generator.carbon.calc.analysis import Assessment, assess, records_for_year
 from generator.carbon.calc.completeness import plan_for_year
@@ -36,16 +37,16 @@ class AssessmentReport:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
-def _info(model: Model, year: int) -> dict:
+def _info(model: Model, year: int) -> dict[str, Any]:
     found = records_for_year(model, "carbon-assessments", year)
     return found[-1].data if found else {}
 
 
-def _sources(a: Assessment) -> list[dict]:
+def _sources(a: Assessment) -> list[dict[str, Any]]:
     return list(a.inventory.record.data.get("sources") or [])
 
 
-def _a1(model: Model, a: Assessment, info: dict) -> list[str]:
+def _a1(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
     out = ["## A.1 碳评估报告编制说明", "", "### A.1.1 评估依据", ""]
     basis = list(info.get("basis") or [])
     # the legal register in force for the year: the latest one dated no later than its end
@@ -118,7 +119,7 @@ def _a1(model: Model, a: Assessment, info: dict) -> list[str]:
     return out
 
 
-def _a2(model: Model, info: dict) -> list[str]:
+def _a2(model: Model, info: dict[str, Any]) -> list[str]:
     org = model.organisation
     rows = [
         (d.name, model.person_name(d.head) if d.head else "", "".join(d.responsibilities))
@@ -141,7 +142,7 @@ def _a2(model: Model, info: dict) -> list[str]:
     return out
 
 
-def _a3(model: Model, a: Assessment, info: dict) -> list[str]:
+def _a3(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
     out = ["## A.3 监测统计状况", "", str(info.get("monitoring_status") or "监测统计状况未记录。")]
     record = plan_for_year(model, a.year)
     plan = [

@@ -256,10 +256,10 @@ def to_text(a: Assessment, organisation: str = "") -> str:
         f"排放总量：{tco2(inv.total_tco2)} tCO2（不确定性 ±{percent(inv.uncertainty_percent)}，"
         f"共用参数按相关合并）"
     )
-    for o, value in inv.intensities:
+    for out, value in inv.intensities:
         lines.append(
-            f"{o.name}：{activity(o.quantity)} {o.unit}（{'逐月累加' if o.kind == 'flow' else '存量，' + ('各月平均' if o.aggregation == 'average' else '年末值')}）；"
-            f"碳排放强度：{intensity(value)} tCO2/{o.unit}"
+            f"{out.name}：{activity(out.quantity)} {out.unit}（{'逐月累加' if out.kind == 'flow' else '存量，' + ('各月平均' if out.aggregation == 'average' else '年末值')}）；"
+            f"碳排放强度：{intensity(value)} tCO2/{out.unit}"
         )
     lines.append(f"因子集：{inv.fuel_set}；电力排放因子：{inv.electricity_factor}")
     if inv.rules is not None:
@@ -345,9 +345,12 @@ def status_lines(a: Assessment) -> list[str]:
         by_month.setdefault(m.month, []).append(m.source_id)
     for month, ids in sorted(by_month.items()):
         lines.append(f"  缺少计量数据 {month}：{'、'.join(ids)}")
+    gaps: dict[str, list[str]] = {}
     for indicator, month in inv.missing_denominators:
+        gaps.setdefault(indicator, []).append(month)
+    for indicator, months in gaps.items():
         name = next((o.name for o in inv.outputs if o.indicator == indicator), indicator)
-        lines.append(f"  缺少强度分母 {month}：{name}")
+        lines.append(f"  缺少强度分母 {name}：{'、'.join(months)}")
     return [*lines, ""]
 
 

@@ -32,7 +32,7 @@ def test_partial_year_is_marked_incomplete_in_text_and_json(sample_copy: Path, r
     assert "数据状态：不完整" in text
     assert "缺少计量数据 2025-10：S01、S02、S03、S04、S05、S06、S07、S08、S09、S10、S11" in text
     assert "缺少计量数据 2025-12：" in text
-    assert "缺少强度分母 2025-07：陶瓷基板产量" in text
+    assert "缺少强度分母 陶瓷基板产量：2025-07、2025-08、2025-09、2025-10、2025-11、2025-12" in text
     assert "未评价（数据不完整）" in text and "已达成" not in text
     assert "同口径比较（数据不完整）：仅比较 2025-01～2025-09" in text
     code, out, _ = run_cli("carbon", "--root", str(root), "--year", "2025", "--format", "json")

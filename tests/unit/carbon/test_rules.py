@@ -108,3 +108,31 @@ def test_process_factor_from_measured_purity(sample_copy: Path, run_cli) -> None
     }
     code, text, _ = run_cli("carbon", "--root", str(sample_copy), "--year", "2025")
     assert "0.403645 tCO2/t" in text
+
+
+def test_a_year_whose_rules_do_not_count_heat_reports_it_only(carbon_repo, monkeypatch) -> None:
+    from dataclasses import replace
+
+    import generator.carbon.calc.inventory as inventory_module
+    from generator.carbon.calc.rules import Rule
+
+    base = rule_set(2025)
+    rules = tuple(
+        Rule(r.key, "not_counted", "测试规则", "V") if r.key == "purchased_heat" else r
+        for r in base.rules
+    )
+    monkeypatch.setattr(
+        inventory_module, "rule_set", lambda year, j="beijing": replace(base, rules=rules)
+    )
+    repo = carbon_repo()
+    repo.sources(
+        2025,
+        repo.src("H01", "heat", "purchased_heat", "GJ")
+        + repo.src("E01", "electricity", "grid_electricity", "MWh"),
+    )
+    repo.readings(2025, ["2025-01,H01,100,GJ", "2025-01,E01,10,MWh"])
+    inventory, _ = compute_inventory(repo.model(), 2025)
+    assert inventory is not None
+    assert [r.source_id for r in inventory.counted] == ["E01"]
+    assert [r.source_id for r in inventory.reported_only] == ["H01"]
+    assert inventory.total_tco2 == Decimal("6.04")

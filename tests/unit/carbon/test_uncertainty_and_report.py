@@ -63,14 +63,7 @@ def test_shared_measured_ncv_is_combined_as_correlated(carbon_repo) -> None:
 
 
 def test_sample_4_6_percent_correlated_instead_of_3_2(sample_copy: Path, run_cli) -> None:
-    """The reference's figure: the sample with green electricity at zero (declared here)."""
-    ef = sample_copy / "records/emission-factors/2025.yaml"
-    ef.write_text(
-        ef.read_text(encoding="utf-8")
-        + "  - {fuel: green_electricity, source: S09, year: 2025, parameter: emission_factor,\n"
-        "     value: 0, unit: tCO2/MWh, method: specified, evidence: 当年通知规定绿电按零计（示例）}\n",
-        encoding="utf-8",
-    )
+    """The reference's figure: the sample declares green electricity at zero (S09, 规定值)."""
     code, out, err = run_cli(
         "carbon", "--root", str(sample_copy), "--year", "2025", "--format", "json"
     )
