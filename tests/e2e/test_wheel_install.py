@@ -111,10 +111,22 @@ def test_a_new_organisation_from_init_to_verified_copy(venv: Path, env, tmp_path
         encoding="utf-8",
     )
     git("add", "-A")
-    git("commit", "-q", "-m", "填写单位信息，新增文件和记录控制程序")
+    review = f"Reviewed-by: {TOP[0]} <{TOP[1]}>"
+    dated = {**env, "GIT_AUTHOR_DATE": "2026-02-20T10:00:00+08:00"}
+    dated["GIT_COMMITTER_DATE"] = dated["GIT_AUTHOR_DATE"]
+    _run(
+        [
+            *("git", "-c", f"user.name={REP[0]}", "-c", f"user.email={REP[1]}", "commit", "-q"),
+            *("-m", "填写单位信息，新增文件和记录控制程序", "--trailer", review),
+        ],
+        org,
+        dated,
+    )
     _run(["git", "config", "user.name", TOP[0]], org, env)  # the approver releases
     _run(["git", "config", "user.email", TOP[1]], org, env)
-    out = _run([cems, "release", "2026.1", "--effective-date", "2026-03-01"], org, env).stdout
+    released = {**env, "GIT_COMMITTER_DATE": "2026-02-25T09:00:00+08:00"}
+    release = [cems, "release", "2026.1", "--effective-date", "2026-03-01"]
+    out = _run(release, org, released).stdout
     assert "release/2026.1" in out and TOP[0] in out
     _run([cems, "build"], org, env)
     copy = org / "build" / "word" / "YJH-QP-01-文件和记录控制程序.docx"

@@ -97,18 +97,18 @@ def test_green_electricity_zero_from_2023_and_grid_before(carbon_repo) -> None:
 def test_heat_net_gj(carbon_repo) -> None:
     repo = carbon_repo()
     repo.sources(2024, repo.src("H01", "heat", "purchased_heat", "GJ"))
-    repo.readings(2024, ["2024-01,H01,600,GJ", "2024-02,H01,500,GJ"])
+    repo.readings(2024, ["2024-01,H01,600,GJ", "2024-02,H01,-100,GJ"])  # 100 GJ exported
     (heat,) = _one(repo).counted
-    assert heat.emissions_tco2 == Decimal("121.00")  # 1,100 GJ x 0.11 tCO2/GJ
+    assert heat.emissions_tco2 == Decimal("55.00")
 
 
-def test_a_negative_reading_is_a_located_error_not_a_lower_total(carbon_repo) -> None:
+def test_a_negative_fuel_reading_is_a_located_error_not_a_lower_total(carbon_repo) -> None:
     repo = carbon_repo()
-    repo.sources(2024, repo.src("H01", "heat", "purchased_heat", "GJ"))
-    repo.readings(2024, ["2024-01,H01,600,GJ", "2024-02,H01,-100,GJ"])
+    repo.sources(2024, repo.src("S01", "combustion", "natural_gas", "10^4 Nm3"))
+    repo.readings(2024, ["2024-01,S01,6,10^4 Nm3", "2024-02,S01,-1,10^4 Nm3"])
     issues = load_project(Config.for_root(repo.root)).issues
     assert [(i.file, i.line, i.code) for i in issues] == [
-        ("records/meter-readings/2024.csv", 3, "SCHEMA-MINIMUM")
+        ("records/meter-readings/2024.csv", 3, "RULE-NEGATIVE-READING")
     ]
 
 
