@@ -32,9 +32,10 @@ class CheckResult:
     status: StatusReport | None = None
 
     def all_findings(self) -> list[Finding]:
-        """Validation issues as findings (rule = issue code), then the rules' findings."""
+        """Validation and history issues as findings (rule = issue code; clause 7.2, control
+        of documents and records), then the rules' findings."""
         found = [
-            Finding("", i.code, i.severity, i.file, i.line, i.message + (f"（{i.field}）" if i.field else ""))
+            Finding("7.2", i.code, i.severity, i.file, i.line, i.message + (f"（{i.field}）" if i.field else ""))
             for i in self.issues
         ]
         return found + self.findings
@@ -43,6 +44,22 @@ class CheckResult:
         return {
             "as_of": self.reference_date,
             "findings": [f.to_dict() for f in self.all_findings()],
+            # kept for scripts written against the first `cems check`
+            "drafts": [
+                {
+                    "document": c.document_id,
+                    "in_force": c.revision_label,
+                    "changes": [
+                        {"commit": ch.commit, "date": ch.date, "summary": ch.summary}
+                        for ch in c.draft_changes
+                    ],
+                }
+                for c in self.drafts
+            ],
+            "overdue_reviews": [
+                {"document": c.document_id, "last_review": c.last_review, "due": c.next_review}
+                for c in self.overdue
+            ],
         }
 
     def failing(self, fail_on: str) -> bool:

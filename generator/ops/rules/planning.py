@@ -86,7 +86,7 @@ def baseline_mismatch(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         years = [int(y) for y in baseline.get("years") or []]
         inventories = [inventory(ctx, y) for y in years]
         if not years or any(i is None for i in inventories):
-            continue
+            continue  # BASELINE-UNVERIFIABLE
         found = [i for i in inventories if i is not None]
         computed = {
             "total_tco2": sum((i.total_tco2 for i in found), Decimal(0)) / len(found),
@@ -110,6 +110,19 @@ def baseline_mismatch(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
                         "diff": f"{diff:.2f}",
                     },
                 )
+
+
+@rule("BASELINE-UNVERIFIABLE")
+def baseline_unverifiable(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
+    for record in ctx.records("baselines"):
+        baseline = record.data["baseline"]
+        years = [int(y) for y in baseline.get("years") or []]
+        if blank(baseline.get("deviation")) and any(inventory(ctx, y) is None for y in years):
+            yield Hit(
+                record.path,
+                ("baseline", "years"),
+                {"record": record.id, "years": "、".join(str(y) for y in years)},
+            )
 
 
 def _mean(values: list[Decimal | None]) -> Decimal | None:
