@@ -23,6 +23,7 @@ from generator.cli import (
     new,
     publish,
     release,
+    review_input,
     serve,
     validate,
     verify,
@@ -76,7 +77,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
 
 
-VERBS = (build, carbon, check, demo, in_force, new, publish, release, serve, validate, verify)
+VERBS = (
+    build,
+    carbon,
+    check,
+    demo,
+    in_force,
+    new,
+    publish,
+    release,
+    review_input,
+    serve,
+    validate,
+    verify,
+)
 for _verb in VERBS:
     cli.add_command(_verb.command)
 

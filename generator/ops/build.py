@@ -7,23 +7,31 @@ only when everything succeeded, so a failed build never leaves half-written outp
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.carbon.calc.inventory import inventory_years
+from generator.content.model import Model
 from generator.content.project import load_project, require_model
+from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
 from generator.control.texts import drafts_view, in_force_view, text_reader
 from generator.control.types import History
 from generator.core.config import Config
+from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
 from generator.render.site.assemble import render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
 from generator.render.word.copy import render_word
+from generator.ops.check import status_report
+from generator.ops.review_input import build_review_pack, default_period
 from generator.render.word.redline import render_redlines
 from generator.render.word.report import render_assessment_reports
+from generator.render.word.review_pack import render_review_pack
 
 Progress = Callable[[str], None]
 
@@ -78,7 +86,7 @@ def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
             links[generated.document_id] = f"downloads/{generated.path}"
         elif folder == "word/drafts" and generated.document_id:
             links[f"draft:{generated.document_id}"] = f"downloads/{generated.path}"
-        elif folder == "word/reports":
+        elif folder in ("word/reports", "word/review"):
             links[generated.document_id] = f"downloads/{generated.path}"
         elif folder == "xlsx":
             key = generated.document_id.removeprefix("register:") or Path(name).stem
@@ -93,8 +101,12 @@ def build_all(
     copies: bool = False,
     jobs: int = 2,
     progress: Progress = _noop,
+    as_of: str | None = None,
 ) -> BuildResult:
-    """Build the Word copies, registers and site of `config.root` into `config.out_dir`."""
+    """Build the Word copies, registers and site of `config.root` into `config.out_dir`.
+
+    The status page and the review input pack are judged `as_of` (YYYY-MM-DD), by default the
+    date of the last commit, so that a build of one commit is the same on any day."""
     progress("读取和校验内容 (loading and validating)")
     project = load_project(config)
     model = require_model(project)
@@ -140,6 +152,9 @@ def build_all(
             },
         )
         files += render_assessment_reports(model, history, config, staging)
+        progress("检查体系运行状态和管理评审输入 (cems check findings, review input pack)")
+        status, packs = _running_state(model, history, as_of)
+        files += [render_review_pack(model, history, config, p, staging) for p in packs]
         if pdf:
             from generator.render.word.copy import write_pdfs
 
@@ -149,7 +164,15 @@ def build_all(
             )
         _copy_downloads(staging)
         progress("生成网站 (site)")
-        site_issues = render_site(model, history, config, staging, downloads=_downloads(files))
+        site_issues = render_site(
+            model,
+            history,
+            config,
+            staging,
+            downloads=_downloads(files),
+            status=status,
+            review_packs=packs,
+        )
         issues += site_issues
         if has_errors(site_issues):
             raise CemsError("网站生成失败 (site build failed)", site_issues)
@@ -159,6 +182,18 @@ def build_all(
         raise
     _swap_in(staging, out_dir)
     return BuildResult(out_dir, history, files, issues)
+
+
+def _running_state(
+    model: Model, history: History, as_of: str | None
+) -> tuple[StatusReport, tuple[ReviewPack, ...]]:
+    """Findings of `cems check` and the review pack of the latest year, for the site."""
+    when = date.fromisoformat(as_of or history.head_date or date.today().isoformat())
+    reviewed = apply_reviews(history, model, when.isoformat())
+    status, _issues = status_report(model, when, reviewed)
+    if not inventory_years(model):
+        return status, ()
+    return status, (build_review_pack(model, default_period(model, when), when, status),)
 
 
 def _copy_downloads(out_dir: Path) -> None:

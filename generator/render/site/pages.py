@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from generator.content.model import DOCUMENT_KINDS, STATUS_ZH, Document, Model
 from generator.control.types import UNRELEASED, Change, DocumentControl, History, Signature
+from generator.core.findings import StatusReport
 from generator.render.site.text import format_when, md_link, md_table, sanitize_markdown
 
 
@@ -37,6 +38,7 @@ class SiteContext:
     history: History
     env: jinja2.Environment
     downloads: dict[str, str] = field(default_factory=dict)
+    status: StatusReport | None = None  # findings of `cems check`, computed in ops/
 
     def render(self, template: str, **values: object) -> str:
         return self.env.get_template(template).render(**values)
