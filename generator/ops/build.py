@@ -11,6 +11,7 @@ from datetime import date
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.carbon.calc.inventory import inventory_years
 from generator.content.model import Model
@@ -27,7 +28,7 @@ from generator.render.site.assemble import render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
 from generator.render.word.copy import render_word
-from generator.ops.check import status_report
+from generator.ops.check import locator, status_report
 from generator.ops.review_input import build_review_pack, default_period
 from generator.render.word.redline import render_redlines
 from generator.render.word.report import render_assessment_reports
@@ -153,7 +154,7 @@ def build_all(
         )
         files += render_assessment_reports(model, history, config, staging)
         progress("检查体系运行状态和管理评审输入 (cems check findings, review input pack)")
-        status, packs = _running_state(model, history, as_of)
+        status, packs = _running_state(model, history, as_of, locator(project))
         files += [render_review_pack(model, history, config, p, staging) for p in packs]
         if pdf:
             from generator.render.word.copy import write_pdfs
@@ -185,12 +186,12 @@ def build_all(
 
 
 def _running_state(
-    model: Model, history: History, as_of: str | None
+    model: Model, history: History, as_of: str | None, locate: Any
 ) -> tuple[StatusReport, tuple[ReviewPack, ...]]:
     """Findings of `cems check` and the review pack of the latest year, for the site."""
     when = date.fromisoformat(as_of or history.head_date or date.today().isoformat())
     reviewed = apply_reviews(history, model, when.isoformat())
-    status, _issues = status_report(model, when, reviewed)
+    status, _issues = status_report(model, when, reviewed, locate)
     if not inventory_years(model):
         return status, ()
     return status, (build_review_pack(model, default_period(model, when), when, status),)

@@ -67,7 +67,8 @@ class CheckResult:
         return any(f.severity in levels for f in self.all_findings())
 
 
-def _locator(project: Project) -> Any:
+def locator(project: Project) -> Any:
+    """Field path -> line number in the content files of `project`."""
     files = {f.rel: f for f in project.sources.all_files()}
 
     def locate(file: str, path: tuple[str | int, ...]) -> int | None:
@@ -112,6 +113,6 @@ def run_check(config: Config, today: str | None = None) -> CheckResult:
     controls = list(history.documents.values())
     overdue = [c for c in controls if c.review_overdue]
     drafts = [c for c in controls if c.draft and model.document(c.document_id) is not None]
-    report, rule_issues = status_report(model, as_of, history, _locator(project))
+    report, rule_issues = status_report(model, as_of, history, locator(project))
     issues = sort_issues(list(project.issues) + history_issues + rule_issues)
     return CheckResult(reference, issues, list(report.findings), drafts, overdue, history, report)

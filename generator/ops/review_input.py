@@ -177,14 +177,15 @@ def _suggestions(status: StatusReport) -> PackSection:
 def build_review_pack(model: Model, year: int, as_of: date, status: StatusReport) -> ReviewPack:
     """The input pack for the management review of `year`, with data up to `as_of`."""
     catalogue, _issues = load_catalogue(model.organisation.data.get("checks") or {})
-    # what was on record at `as_of` (CSV tables carry no date of their own)
-    model = dataclasses.replace(
-        model, records=tuple(r for r in model.records if not r.date or r.date <= as_of.isoformat())
-    )
+    # the engine sees every record (factors of a year are often recorded after it ends)
     try:
         assessment: Assessment | None = assess(model, year)
     except CemsError:
         assessment = None
+    # what was on record at `as_of` (CSV tables carry no date of their own)
+    model = dataclasses.replace(
+        model, records=tuple(r for r in model.records if not r.date or r.date <= as_of.isoformat())
+    )
     sections = (
         _previous_actions(model, as_of, catalogue),
         _policy(model),
