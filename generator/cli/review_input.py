@@ -16,7 +16,9 @@ from generator.ops.review_input import default_period, review_pack_at, write_rev
 @click.command("review-input")
 @root_option
 @format_option
-@click.option("--period", type=int, default=None, help="评审的年度，默认上一个核算年度 (year reviewed).")
+@click.option(
+    "--period", type=int, default=None, help="评审的年度，默认上一个核算年度 (year reviewed)."
+)
 @click.option(
     "--as-of",
     "--today",
@@ -25,7 +27,13 @@ from generator.ops.review_input import default_period, review_pack_at, write_rev
     default=None,
     help="数据截止日期 YYYY-MM-DD，默认今天 (data up to this date, default today).",
 )
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="输出目录，默认 build/。")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="输出目录，默认 build/。",
+)
 def command(root: Path, fmt: str, period: int | None, as_of: object, out_dir: Path | None) -> None:
     """生成管理评审输入材料：以往措施、方针、绩效、合规、目标、交流、审核、纠正措施、规划、改进建议。"""
     config = config_for(root)

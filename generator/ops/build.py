@@ -7,9 +7,9 @@ only when everything succeeded, so a failed build never leaves half-written outp
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,12 @@ from generator.core.config import Config
 from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
+from generator.ops.check import locator, status_report
+from generator.ops.review_input import build_review_pack, default_period
 from generator.render.site.assemble import render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
 from generator.render.word.copy import render_word
-from generator.ops.check import locator, status_report
-from generator.ops.review_input import build_review_pack, default_period
 from generator.render.word.redline import render_redlines
 from generator.render.word.report import render_assessment_reports
 from generator.render.word.review_pack import render_review_pack

@@ -35,7 +35,14 @@ class CheckResult:
         """Validation and history issues as findings (rule = issue code; clause 7.2, control
         of documents and records), then the rules' findings."""
         found = [
-            Finding("7.2", i.code, i.severity, i.file, i.line, i.message + (f"（{i.field}）" if i.field else ""))
+            Finding(
+                "7.2",
+                i.code,
+                i.severity,
+                i.file,
+                i.line,
+                i.message + (f"（{i.field}）" if i.field else ""),
+            )
             for i in self.issues
         ]
         return found + self.findings

@@ -20,9 +20,9 @@ from generator.core.config import Config
 from generator.core.findings import PackSection, ReviewPack, StatusReport
 from generator.core.issues import CemsError
 from generator.ops.check import status_report
-from generator.render.word.review_pack import render_review_pack
 from generator.ops.rules.base import Context, day, load_catalogue
 from generator.ops.rules.review import action_state
+from generator.render.word.review_pack import render_review_pack
 
 
 def _in_period(record: Record, year: int) -> bool:
@@ -66,14 +66,20 @@ def _performance(assessment: Assessment | None, year: int) -> PackSection:
     lines = [
         f"{year} 年排放总量 {_fmt(inv.total_tco2)} tCO2，排放强度 {_fmt(inv.intensity, 3)} {inv.intensity_unit}。"
     ]
-    lines += [f"{p.year} 年：{_fmt(p.total_tco2)} tCO2，强度 {_fmt(p.intensity, 3)}" for p in assessment.history if p.year != year]
+    lines += [
+        f"{p.year} 年：{_fmt(p.total_tco2)} tCO2，强度 {_fmt(p.intensity, 3)}"
+        for p in assessment.history
+        if p.year != year
+    ]
     baseline = assessment.baseline
     if baseline is not None:
         lines.append(
             f"与基准 {baseline.record_id} 相比：总量变化 {_fmt(baseline.change_total_percent)}%，"
             f"强度变化 {_fmt(baseline.change_intensity_percent)}%。"
         )
-    lines.append(f"超过阈值的异常波动 {len(assessment.anomalies)} 项，缺失月份 {len(assessment.missing_months)} 项。")
+    lines.append(
+        f"超过阈值的异常波动 {len(assessment.anomalies)} 项，缺失月份 {len(assessment.missing_months)} 项。"
+    )
     return PackSection("performance", "碳排放管理绩效的评审", tuple(lines), (inv.record.id,))
 
 
@@ -82,7 +88,11 @@ def _objectives(assessment: Assessment | None) -> PackSection:
     for o in assessment.objectives if assessment else ():
         state = {True: "已实现", False: "未实现", None: "进行中"}[o.achieved]
         digits = 3 if "/" in o.unit else 0
-        progress = f"，完成计划降幅的 {_fmt(o.progress_percent, 0)}%" if o.progress_percent is not None else ""
+        progress = (
+            f"，完成计划降幅的 {_fmt(o.progress_percent, 0)}%"
+            if o.progress_percent is not None
+            else ""
+        )
         lines.append(
             f"{o.id} {o.title}：目标 {_fmt(o.target_value, digits)} {o.unit}（{o.target_year} 年），"
             f"实际 {_fmt(o.actual, digits)}{progress} — {state}"
@@ -96,25 +106,44 @@ def _compliance(model: Model, year: int) -> PackSection:
         if record.date[:4] != str(year):
             continue
         sources.append(record.id)
-        results = Counter()
+        results: Counter[str] = Counter()
         for req in record.data.get("requirements") or []:
-            evaluations = [e for e in req.get("evaluations") or [] if str(e["date"])[:4] == str(year)]
+            evaluations = [
+                e for e in req.get("evaluations") or [] if str(e["date"])[:4] == str(year)
+            ]
             for e in evaluations:
                 results["compliant" if e["compliant"] else "non"] += 1
                 if not e["compliant"]:
-                    lines.append(f"不符合：{req['id']} {req['name']} — {e['result']}（{e.get('capa', '无关联记录')}）")
+                    lines.append(
+                        f"不符合：{req['id']} {req['name']} — {e['result']}（{e.get('capa', '无关联记录')}）"
+                    )
             if str(req.get("effective", ""))[:4] in (str(year), str(year + 1)):
-                lines.append(f"新增或变化的要求：{req['id']} {req['name']}（{req['effective']} 施行）")
+                lines.append(
+                    f"新增或变化的要求：{req['id']} {req['name']}（{req['effective']} 施行）"
+                )
             if req.get("superseded_by"):
                 lines.append(f"{req['id']} {req['name']} 已被 {req['superseded_by']} 替代")
-        lines.insert(0, f"{record.id}：评价 {sum(results.values())} 项，符合 {results['compliant']} 项，不符合 {results['non']} 项。")
-    return PackSection("compliance", "合规性评价的结果以及应遵守要求的变化", tuple(lines), tuple(sources))
+        lines.insert(
+            0,
+            f"{record.id}：评价 {sum(results.values())} 项，符合 {results['compliant']} 项，不符合 {results['non']} 项。",
+        )
+    return PackSection(
+        "compliance", "合规性评价的结果以及应遵守要求的变化", tuple(lines), tuple(sources)
+    )
 
 
 def _communications(model: Model, year: int) -> PackSection:
-    records = [r for r in model.records_of("communications") if _in_period(r, year) or r.date[:4] == str(year)]
-    lines = [f"{r.date} {r.title}（{r.data['party']}）" for r in sorted(records, key=lambda r: r.date)]
-    return PackSection("communication", "碳排放信息交流情况", tuple(lines), tuple(r.id for r in records))
+    records = [
+        r
+        for r in model.records_of("communications")
+        if _in_period(r, year) or r.date[:4] == str(year)
+    ]
+    lines = [
+        f"{r.date} {r.title}（{r.data['party']}）" for r in sorted(records, key=lambda r: r.date)
+    ]
+    return PackSection(
+        "communication", "碳排放信息交流情况", tuple(lines), tuple(r.id for r in records)
+    )
 
 
 def _audits(model: Model, year: int) -> PackSection:
@@ -148,20 +177,36 @@ def _capa(model: Model, as_of: date) -> PackSection:
         else:
             text = f"进行中，{r.data.get('due')} 前完成"
         lines.append(f"{r.id} {r.title}：{text}")
-    return PackSection("capa", "纠正措施和预防措施的实施情况", tuple(lines), tuple(r.id for r in records))
+    return PackSection(
+        "capa", "纠正措施和预防措施的实施情况", tuple(lines), tuple(r.id for r in records)
+    )
 
 
 def _planning(model: Model, year: int) -> PackSection:
     lines = []
-    plans = [r for r in model.records_of("implementation-plans") if r.data["status"] in ("planned", "in_progress")]
+    plans = [
+        r
+        for r in model.records_of("implementation-plans")
+        if r.data["status"] in ("planned", "in_progress")
+    ]
     for r in sorted(plans, key=lambda r: r.id):
         open_steps = [s for s in r.data.get("schedule") or [] if not s.get("done")]
-        nxt = f"；下一里程碑：{open_steps[0]['milestone']}（{open_steps[0]['due']}）" if open_steps else ""
+        nxt = (
+            f"；下一里程碑：{open_steps[0]['milestone']}（{open_steps[0]['due']}）"
+            if open_steps
+            else ""
+        )
         lines.append(f"{r.id} {r.title}：预期减排 {r.data['expected_reduction_tco2']} tCO2{nxt}")
     for record in model.records_of("objectives"):
         if int(record.data["period"]["end"]) > year:
-            lines += [f"{o['id']} {o['title']}（{o['target_year']} 年）" for o in record.data["objectives"] if int(o["target_year"]) > year]
-    return PackSection("planning", "对下一阶段碳排放管理绩效的规划", tuple(lines), tuple(r.id for r in plans))
+            lines += [
+                f"{o['id']} {o['title']}（{o['target_year']} 年）"
+                for o in record.data["objectives"]
+                if int(o["target_year"]) > year
+            ]
+    return PackSection(
+        "planning", "对下一阶段碳排放管理绩效的规划", tuple(lines), tuple(r.id for r in plans)
+    )
 
 
 def _suggestions(status: StatusReport) -> PackSection:

@@ -61,7 +61,7 @@ def test_an_expired_meter_feeding_readings_is_an_error(tmp_path: Path, run_cli) 
     path = root / "records" / "calibration" / "2025.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace(
-        '    previous:\n'
+        "    previous:\n"
         '      - {calibrated: "2023-09-18", due: "2025-09-17", result: pass, certificate: JD-2023-FL-07702}\n',
         "",
     )

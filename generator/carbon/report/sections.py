@@ -47,6 +47,7 @@ RESULT_ZH = {
     "expired": "已过有效期",
 }
 
+
 def _info(model: Model, year: int) -> dict:
     found = records_for_year(model, "carbon-assessments", year)
     return found[-1].data if found else {}
@@ -163,12 +164,16 @@ def _a3(model: Model, a: Assessment, info: dict) -> list[str]:
     latest: dict[str, dict] = {}  # each meter's newest calibration on record by the year's end
     for r in sorted(model.records_of("calibration"), key=lambda r: r.date):
         for i in r.data["instruments"]:
-            if r.date <= year_end and str(i.get("calibrated", "")) >= str(latest.get(i["id"], {}).get("calibrated", "")):
+            if r.date <= year_end and str(i.get("calibrated", "")) >= str(
+                latest.get(i["id"], {}).get("calibrated", "")
+            ):
                 latest[i["id"]] = i
     # a fuel card statement and the like is not a measuring instrument
     instruments = [i for i in latest.values() if i["result"] != "exempt"]
     # good = passed and still in date at the end of the year assessed (overdue is not good)
-    good = [i for i in instruments if i["result"] == "pass" and str(i.get("due", "9999")) >= year_end]
+    good = [
+        i for i in instruments if i["result"] == "pass" and str(i.get("due", "9999")) >= year_end
+    ]
     out += [
         "",
         f"计量器具配备率：{len(metered)}/{len(operating)} 个运行排放源配有计量器具"

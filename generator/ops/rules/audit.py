@@ -50,7 +50,9 @@ def report_missing(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         dates = [day(s.get("date")) for s in record.data["plan"].get("schedule") or []]
         last = max((d for d in dates if d), default=None)
         if not record.data.get("report") and last is not None and last + within < ctx.as_of:
-            yield Hit(record.path, ("plan", "schedule"), {"record": record.id, "last": last.isoformat()})
+            yield Hit(
+                record.path, ("plan", "schedule"), {"record": record.id, "last": last.isoformat()}
+            )
 
 
 @rule("AUDIT-REPORT-INCOMPLETE")
@@ -60,7 +62,9 @@ def report_incomplete(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         if report:
             missing = _missing(report, REPORT_PARTS)
             if missing:
-                yield Hit(record.path, ("report",), {"record": record.id, "missing": "、".join(missing)})
+                yield Hit(
+                    record.path, ("report",), {"record": record.id, "missing": "、".join(missing)}
+                )
 
 
 @rule("AUDIT-INDEPENDENCE")
@@ -106,7 +110,9 @@ def clause_uncovered(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         return
     last, latest, _slot = slots[-1]
     since = add_months(last, -int(spec.param("cycle_months")))
-    audited = {str(c) for when, _r, slot in slots if when > since for c in slot.get("clauses") or []}
+    audited = {
+        str(c) for when, _r, slot in slots if when > since for c in slot.get("clauses") or []
+    }
     excluded = {str(e["clause"]) for e in ctx.model.organisation.exclusions}
     wanted = [
         c.id
@@ -117,9 +123,15 @@ def clause_uncovered(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         and c.id not in excluded
         and c.title != "概述"  # an overview clause is audited through its subclauses
     ]
-    missing = [c for c in wanted if c not in audited and not any(a.startswith(c + ".") for a in audited)]
+    missing = [
+        c for c in wanted if c not in audited and not any(a.startswith(c + ".") for a in audited)
+    ]
     if missing:
-        yield Hit(latest.path, ("plan", "schedule"), {"clauses": "、".join(missing), "last": last.isoformat()})
+        yield Hit(
+            latest.path,
+            ("plan", "schedule"),
+            {"clauses": "、".join(missing), "last": last.isoformat()},
+        )
 
 
 @rule("AUDIT-OVERDUE")
@@ -130,7 +142,9 @@ def audit_overdue(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
     last, latest, _slot = slots[-1]
     due = add_months(last, int(spec.param("cycle_months")))
     if due < ctx.as_of:
-        yield Hit(latest.path, ("plan", "schedule"), {"last": last.isoformat(), "due": due.isoformat()})
+        yield Hit(
+            latest.path, ("plan", "schedule"), {"last": last.isoformat(), "due": due.isoformat()}
+        )
 
 
 @rule("AUDIT-FINDING-NO-CAPA")
@@ -154,7 +168,9 @@ def _nonconformities(ctx: Context) -> list[Record]:
 def capa_incomplete(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
     for record in _nonconformities(ctx):
         data = record.data
-        missing = [zh for name, zh in (("cause", "原因分析"), ("action", "措施")) if blank(data.get(name))]
+        missing = [
+            zh for name, zh in (("cause", "原因分析"), ("action", "措施")) if blank(data.get(name))
+        ]
         if data.get("status") == "closed":
             if blank(data.get("effectiveness")):
                 missing.append("有效性评审")
@@ -191,5 +207,9 @@ def capa_reopened(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
                 yield Hit(
                     record.path,
                     ("reopened", index),
-                    {"record": record.id, "date": when.isoformat(), "reason": event.get("reason", "")},
+                    {
+                        "record": record.id,
+                        "date": when.isoformat(),
+                        "reason": event.get("reason", ""),
+                    },
                 )

@@ -25,7 +25,9 @@ def _evaluations(ctx: Context, req_id: str) -> list[dict[str, Any]]:
         for req in record.data.get("requirements") or []:
             if req["id"] == req_id:
                 found += [
-                    e for e in req.get("evaluations") or [] if (day(e["date"]) or ctx.as_of) <= ctx.as_of
+                    e
+                    for e in req.get("evaluations") or []
+                    if (day(e["date"]) or ctx.as_of) <= ctx.as_of
                 ]
     return sorted(found, key=lambda e: str(e["date"]))
 

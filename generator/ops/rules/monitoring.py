@@ -45,7 +45,11 @@ def threshold_mismatch(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         yield Hit(
             plan.path,
             ("items",),
-            {"record": plan.id, "plan": "（未以 anomaly_thresholds 字段写明）", "engine": engine_text},
+            {
+                "record": plan.id,
+                "plan": "（未以 anomaly_thresholds 字段写明）",
+                "engine": engine_text,
+            },
         )
         return
     mom, yoy = stated.get("mom_percent"), stated.get("yoy_percent")
@@ -129,10 +133,16 @@ def reading_uncalibrated(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         for meter, rows in sorted(bad.items()):
             detail = "没有检定记录" if meter not in meters else "检定记录未覆盖该月"
             months = "、".join(dict.fromkeys(m for _i, m in rows))
-            yield Hit(record.path, ("rows", rows[0][0]), {"month": months, "meter": meter, "detail": detail})
+            yield Hit(
+                record.path,
+                ("rows", rows[0][0]),
+                {"month": months, "meter": meter, "detail": detail},
+            )
 
 
-def _latest(entries: list[tuple[Record, int, dict[str, Any]]]) -> tuple[Record, int, dict[str, Any]]:
+def _latest(
+    entries: list[tuple[Record, int, dict[str, Any]]],
+) -> tuple[Record, int, dict[str, Any]]:
     return max(entries, key=lambda e: (str(e[2].get("calibrated") or ""), e[0].date))
 
 
@@ -153,7 +163,12 @@ def due_soon(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
             yield Hit(
                 record.path,
                 ("instruments", index, "due"),
-                {"meter": entry["id"], "name": entry["name"], "due": due.isoformat(), "days": spec.param("warn_days")},
+                {
+                    "meter": entry["id"],
+                    "name": entry["name"],
+                    "due": due.isoformat(),
+                    "days": spec.param("warn_days"),
+                },
             )
 
 

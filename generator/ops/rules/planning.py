@@ -12,7 +12,12 @@ from generator.content.model import Record
 from generator.core.issues import has_errors
 from generator.ops.rules.base import Context, Hit, RuleSpec, blank, day, rule
 
-STATUS_ZH = {"planned": "计划中", "in_progress": "实施中", "completed": "已完成", "cancelled": "已取消"}
+STATUS_ZH = {
+    "planned": "计划中",
+    "in_progress": "实施中",
+    "completed": "已完成",
+    "cancelled": "已取消",
+}
 
 
 def inventory(ctx: Context, year: int) -> Inventory | None:
@@ -63,7 +68,12 @@ def assessment_stale(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
                 yield Hit(
                     record.path,
                     ("sources", index),
-                    {"year": year, "source": source["id"], "change": change, "assessed": assessed_year},
+                    {
+                        "year": year,
+                        "source": source["id"],
+                        "change": change,
+                        "assessed": assessed_year,
+                    },
                 )
 
 
@@ -152,7 +162,9 @@ def objective_kinds(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
     if ctx.records("allowance-compliance") and "carbon_asset" not in kinds:
         missing.append("碳资产管理")
     if missing:
-        yield Hit(record.path, ("objectives",), {"record": record.id, "missing": "、".join(missing)})
+        yield Hit(
+            record.path, ("objectives",), {"record": record.id, "missing": "、".join(missing)}
+        )
 
 
 PLAN_PARTS = {

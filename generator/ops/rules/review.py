@@ -10,7 +10,9 @@ from generator.ops.rules.base import Context, Hit, RuleSpec, add_months, blank, 
 
 
 def reviews(ctx: Context) -> list[Record]:
-    found = [r for r in ctx.records("management-reviews") if (day(r.date) or ctx.as_of) <= ctx.as_of]
+    found = [
+        r for r in ctx.records("management-reviews") if (day(r.date) or ctx.as_of) <= ctx.as_of
+    ]
     return sorted(found, key=lambda r: r.date)
 
 
@@ -38,7 +40,7 @@ def output_missing(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
 
 
 def action_state(ctx: Context, action: dict[str, object], later: list[Record]) -> str:
-    """"" when the action is closed, else why it is not (in Chinese)."""
+    """ "" when the action is closed, else why it is not (in Chinese)."""
     if action.get("status") == "closed":
         return ""
     capa = ctx.model.records_of("nonconformities")
@@ -68,7 +70,12 @@ def action_open(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
                 yield Hit(
                     record.path,
                     ("actions", index),
-                    {"record": record.id, "action": action["action"], "due": due.isoformat(), "state": state},
+                    {
+                        "record": record.id,
+                        "action": action["action"],
+                        "due": due.isoformat(),
+                        "state": state,
+                    },
                 )
 
 

@@ -82,8 +82,8 @@ def role_training_missing(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
             trained.setdefault(str(person), set()).update(topics)
     titles = ctx.catalogue.get("training_topics", {})
     reported: set[tuple[str, str]] = set()
-    for index, person, role_name, topics in _people_in_roles(ctx):
-        for topic in topics:
+    for index, person, role_name, wanted in _people_in_roles(ctx):
+        for topic in wanted:
             if topic in trained.get(person.id, set()) or (person.id, topic) in reported:
                 continue
             reported.add((person.id, topic))

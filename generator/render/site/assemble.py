@@ -40,8 +40,8 @@ from generator.render.site.pages import (
     is_withdrawn,
 )
 from generator.render.site.registers import register_pages, registers_index
-from generator.render.site.text import make_environment
 from generator.render.site.status import review_pack_page, status_page
+from generator.render.site.text import make_environment
 from generator.render.site.trace import clause_matrix_page, releases_page
 
 KEEP_IN_DOCS = ("downloads",)  # the build copies Word/Excel files here before calling us

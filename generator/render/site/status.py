@@ -38,7 +38,9 @@ def status_page(ctx: SiteContext, status: StatusReport) -> Page:
             severity = Markup(
                 f'<span class="cems-{f.severity.value}">{SEVERITY_ZH[f.severity]}</span>'
             )
-            rows.append([severity, Markup(f"`{md_text(f.rule)}`"), f.message, Markup(f"`{md_text(where)}`")])
+            rows.append(
+                [severity, Markup(f"`{md_text(f.rule)}`"), f.message, Markup(f"`{md_text(where)}`")]
+            )
         groups.append(
             {
                 "title": _clause_title(ctx, clause_id),
@@ -82,6 +84,8 @@ def review_pack_page(ctx: SiteContext, pack: ReviewPack, download: str = "") -> 
     body = pack.to_markdown(heading=True)
     if download:
         title_end = body.index("\n")
-        button = f"\n\n[⬇ 下载 Word 受控副本]({link(here, download)}){{ .md-button .cems-download }}\n"
+        button = (
+            f"\n\n[⬇ 下载 Word 受控副本]({link(here, download)}){{ .md-button .cems-download }}\n"
+        )
         body = body[:title_end] + button + body[title_end:]
     return Page(here, pack.title, body)

@@ -164,7 +164,12 @@ def clause_matrix_page(ctx: SiteContext, doc_paths: dict[str, str]) -> Page:
             "证据强度："
             + "，".join(
                 f"{name} {strengths.get(name, 0)} 条"
-                for name in (EVIDENCE_CHECKED, EVIDENCE_RECORDED, EVIDENCE_DOCUMENTED, EVIDENCE_NONE)
+                for name in (
+                    EVIDENCE_CHECKED,
+                    EVIDENCE_RECORDED,
+                    EVIDENCE_DOCUMENTED,
+                    EVIDENCE_NONE,
+                )
             )
             + "（已检查＝有记录且由 cems check 判定；仅有文件＝只有文件写了要求，没有运行记录）。"
         ),
@@ -189,7 +194,16 @@ def clause_matrix_page(ctx: SiteContext, doc_paths: dict[str, str]) -> Page:
                 "title": "",
                 "facts": [],
                 "table": md_table(
-                    ["条款", "名称", "状态", "证据强度", "最新记录", "检查发现", "体系文件", "记录"],
+                    [
+                        "条款",
+                        "名称",
+                        "状态",
+                        "证据强度",
+                        "最新记录",
+                        "检查发现",
+                        "体系文件",
+                        "记录",
+                    ],
                     rows,
                 ),
                 "empty": "",

@@ -62,5 +62,9 @@ def render_review_pack(
     path = out_dir / review_pack_file(pack)
     digest = write_copy(ctx, reference_bytes(config), path)
     return GeneratedFile(
-        path.relative_to(out_dir).as_posix(), digest, f"review:{pack.id}", control.revision_label, "draft"
+        path.relative_to(out_dir).as_posix(),
+        digest,
+        f"review:{pack.id}",
+        control.revision_label,
+        "draft",
     )

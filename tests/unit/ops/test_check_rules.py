@@ -87,53 +87,141 @@ def _append(path: tuple[Any, ...], value: Any) -> Callable[[Data], None]:
 OK = "2026-06-01"  # the sample satisfies every rule on this date
 CASES: list[tuple[str, str, Callable[[Model], Model]]] = [
     # 6.2 / 9.3
-    ("LEGAL-EVAL-MISSING", OK, lambda m: edit(m, "LEG-2025", lambda d: d["requirements"].append(
-        {**_req(d, "L-01"), "id": "L-99", "evaluations": []}))),
+    (
+        "LEGAL-EVAL-MISSING",
+        OK,
+        lambda m: edit(
+            m,
+            "LEG-2025",
+            lambda d: d["requirements"].append(
+                {**_req(d, "L-01"), "id": "L-99", "evaluations": []}
+            ),
+        ),
+    ),
     ("LEGAL-EVAL-OVERDUE", "2027-01-10", lambda m: m),
-    ("LEGAL-NONCOMPLIANT-NO-CAPA", OK, lambda m: edit(
-        m, "LEG-2025", lambda d: _req(d, "L-01")["evaluations"][0].update(compliant=False))),
+    (
+        "LEGAL-NONCOMPLIANT-NO-CAPA",
+        OK,
+        lambda m: edit(
+            m, "LEG-2025", lambda d: _req(d, "L-01")["evaluations"][0].update(compliant=False)
+        ),
+    ),
     ("LEGAL-REGISTER-REVIEW-OVERDUE", OK, lambda m: drop(m, "LEG-2025")),
-    ("LEGAL-SUPERSEDED-UNKNOWN", OK, lambda m: edit(
-        m, "LEG-2025", lambda d: _req(d, "L-04").update(superseded_by="L-77"))),
+    (
+        "LEGAL-SUPERSEDED-UNKNOWN",
+        OK,
+        lambda m: edit(m, "LEG-2025", lambda d: _req(d, "L-04").update(superseded_by="L-77")),
+    ),
     # 6.3
     ("ASSESS-YEAR-MISSING", "2026-07-15", lambda m: drop(m, "CA-2025")),
     ("ASSESS-STALE", OK, lambda m: drop(m, "CA-2025")),
-    ("BASELINE-UNVERIFIABLE", OK, lambda m: edit(m, "BL-2024", lambda d: d["baseline"].pop("deviation"))),
-    ("BASELINE-MISMATCH", OK, lambda m: edit(m, "BL-2025", _set(("baseline", "total_tco2"), 50000))),
+    (
+        "BASELINE-UNVERIFIABLE",
+        OK,
+        lambda m: edit(m, "BL-2024", lambda d: d["baseline"].pop("deviation")),
+    ),
+    (
+        "BASELINE-MISMATCH",
+        OK,
+        lambda m: edit(m, "BL-2025", _set(("baseline", "total_tco2"), 50000)),
+    ),
     # 6.4 / 6.5
-    ("OBJ-KINDS", OK, lambda m: edit(m, "OBJ-2025", lambda d: d.update(
-        objectives=[o for o in d["objectives"] if o["metric"] != "total_tco2"]))),
+    (
+        "OBJ-KINDS",
+        OK,
+        lambda m: edit(
+            m,
+            "OBJ-2025",
+            lambda d: d.update(
+                objectives=[o for o in d["objectives"] if o["metric"] != "total_tco2"]
+            ),
+        ),
+    ),
     ("PLAN-INCOMPLETE", OK, lambda m: edit(m, "IP-2025-02", _set(("verification",), "TODO"))),
-    ("PLAN-MILESTONE-OVERDUE", OK, lambda m: edit(m, "IP-2026-01", lambda d: d["schedule"][1].pop("done"))),
+    (
+        "PLAN-MILESTONE-OVERDUE",
+        OK,
+        lambda m: edit(m, "IP-2026-01", lambda d: d["schedule"][1].pop("done")),
+    ),
     ("PLAN-RESULT-MISSING", OK, lambda m: edit(m, "IP-2025-02", lambda d: d.pop("result"))),
     # 7.3
     ("TRAINING-ROLE-MISSING", OK, lambda m: drop(m, "TRN-2025-REC")),
     # 9.2
     ("MON-PLAN-MISSING", OK, lambda m: drop(m, "MP-2025")),
-    ("MON-THRESHOLD-MISMATCH", OK, lambda m: edit(m, "MP-2025", _set(("anomaly_thresholds", "mom_percent"), 25))),
-    ("MON-SOURCE-UNPLANNED", OK, lambda m: edit(m, "MP-2025", lambda d: [
-        i.update(sources=[s for s in i.get("sources", []) if s != "S07"]) for i in d["items"]])),
+    (
+        "MON-THRESHOLD-MISMATCH",
+        OK,
+        lambda m: edit(m, "MP-2025", _set(("anomaly_thresholds", "mom_percent"), 25)),
+    ),
+    (
+        "MON-SOURCE-UNPLANNED",
+        OK,
+        lambda m: edit(
+            m,
+            "MP-2025",
+            lambda d: [
+                i.update(sources=[s for s in i.get("sources", []) if s != "S07"])
+                for i in d["items"]
+            ],
+        ),
+    ),
     ("CAL-READING-UNCALIBRATED", OK, lambda m: edit(m, "CAL-2025", _inst("FT-NG-K2", previous=[]))),
     ("CAL-DUE-SOON", "2026-12-01", lambda m: m),
     ("CAL-EXPIRED", OK, lambda m: drop(m, "CAL-2026")),
     ("ANOMALY-UNANALYSED", OK, lambda m: edit(m, "CA-2025", lambda d: d.pop("anomaly_reviews"))),
     # 9.4
-    ("AUDIT-PLAN-INCOMPLETE", OK, lambda m: edit(m, "AUD-2025-01", _set(("plan", "criteria"), " "))),
+    (
+        "AUDIT-PLAN-INCOMPLETE",
+        OK,
+        lambda m: edit(m, "AUD-2025-01", _set(("plan", "criteria"), " ")),
+    ),
     ("AUDIT-REPORT-MISSING", OK, lambda m: edit(m, "AUD-2025-01", lambda d: d.pop("report"))),
-    ("AUDIT-REPORT-INCOMPLETE", OK, lambda m: edit(m, "AUD-2025-01", _set(("report", "conclusion"), "待填"))),
-    ("AUDIT-INDEPENDENCE", OK, lambda m: edit(m, "AUD-2025-01", lambda d: d["plan"]["schedule"][1].update(
-        auditors=["gao-ming"]))),
-    ("AUDIT-CLAUSE-UNCOVERED", OK, lambda m: edit(m, "AUD-2025-01", lambda d: d["plan"]["schedule"].pop(1))),
+    (
+        "AUDIT-REPORT-INCOMPLETE",
+        OK,
+        lambda m: edit(m, "AUD-2025-01", _set(("report", "conclusion"), "待填")),
+    ),
+    (
+        "AUDIT-INDEPENDENCE",
+        OK,
+        lambda m: edit(
+            m, "AUD-2025-01", lambda d: d["plan"]["schedule"][1].update(auditors=["gao-ming"])
+        ),
+    ),
+    (
+        "AUDIT-CLAUSE-UNCOVERED",
+        OK,
+        lambda m: edit(m, "AUD-2025-01", lambda d: d["plan"]["schedule"].pop(1)),
+    ),
     ("AUDIT-OVERDUE", "2026-12-01", lambda m: m),
-    ("AUDIT-FINDING-NO-CAPA", OK, lambda m: edit(m, "AUD-2025-01", lambda d: d["report"]["findings"][0].pop("capa"))),
+    (
+        "AUDIT-FINDING-NO-CAPA",
+        OK,
+        lambda m: edit(m, "AUD-2025-01", lambda d: d["report"]["findings"][0].pop("capa")),
+    ),
     # 9.5
     ("CAPA-INCOMPLETE", OK, lambda m: edit(m, "CAPA-2025-01", lambda d: d.pop("effectiveness"))),
     ("CAPA-OVERDUE", OK, lambda m: edit(m, "CAPA-2026-01", _set(("due",), "2026-05-01"))),
-    ("CAPA-REOPENED", OK, lambda m: edit(m, "CAPA-2025-01", _set(
-        ("reopened",), [{"date": "2026-04-02", "reason": "同类问题再次出现"}]))),
+    (
+        "CAPA-REOPENED",
+        OK,
+        lambda m: edit(
+            m,
+            "CAPA-2025-01",
+            _set(("reopened",), [{"date": "2026-04-02", "reason": "同类问题再次出现"}]),
+        ),
+    ),
     # 10
-    ("MR-INPUT-MISSING", OK, lambda m: edit(m, "MR-2025", _set(("inputs", "communication"), "TODO"))),
-    ("MR-OUTPUT-MISSING", OK, lambda m: edit(m, "MR-2025", lambda d: d["outputs"].pop("system_changes"))),
+    (
+        "MR-INPUT-MISSING",
+        OK,
+        lambda m: edit(m, "MR-2025", _set(("inputs", "communication"), "TODO")),
+    ),
+    (
+        "MR-OUTPUT-MISSING",
+        OK,
+        lambda m: edit(m, "MR-2025", lambda d: d["outputs"].pop("system_changes")),
+    ),
     ("MR-ACTION-OPEN", OK, lambda m: edit(m, "MR-2025", lambda d: d.pop("followed_up"))),
     ("MR-OVERDUE", "2027-02-01", lambda m: m),
 ]
@@ -154,7 +242,11 @@ def test_every_rule_with_data_has_a_case() -> None:
     load_rule_modules()
     catalogue, _issues = load_catalogue()
     assert set(REGISTRY) == set(catalogue["rules"])  # every rule has data and a function
-    covered = {c[0] for c in CASES} | {"DOC-REVIEW-OVERDUE", "DOC-DRAFT-STALE", "TRAINING-ACK-OVERDUE"}
+    covered = {c[0] for c in CASES} | {
+        "DOC-REVIEW-OVERDUE",
+        "DOC-DRAFT-STALE",
+        "TRAINING-ACK-OVERDUE",
+    }
     assert set(REGISTRY) == covered
 
 
@@ -180,14 +272,21 @@ def test_document_rules_use_the_history(sample_model: Model) -> None:
 
 def test_revision_needs_read_and_understood_by_its_distribution(sample_model: Model) -> None:
     doc = sample_model.documents[0]  # revision A/1 effective 2024-09-10 in the fake history
-    history = _history(sample_model, doc.id, fake_history.released_control(doc.id, doc.distribution))
+    history = _history(
+        sample_model, doc.id, fake_history.released_control(doc.id, doc.distribution)
+    )
     assert "TRAINING-ACK-OVERDUE" in rules_at(sample_model, OK, history)
     people = [p.id for p in sample_model.organisation.people if p.department in doc.distribution]
 
     def acknowledge(data: Data) -> None:
         data["sessions"].append(
-            {"topic": f"{doc.id} A/1 宣贯", "date": "2024-09-20", "document": doc.id,
-             "revision": "A/1", "attendees": people}
+            {
+                "topic": f"{doc.id} A/1 宣贯",
+                "date": "2024-09-20",
+                "document": doc.id,
+                "revision": "A/1",
+                "attendees": people,
+            }
         )
 
     acknowledged = edit(sample_model, "TRN-2024-REC", acknowledge)
@@ -198,7 +297,10 @@ def test_organisation_can_tune_and_switch_off_rules(sample_model: Model) -> None
     assert "CAL-DUE-SOON" not in rules_at(sample_model, "2026-11-01")
     data = {
         **sample_model.organisation.data,
-        "checks": {"CAL-DUE-SOON": {"params": {"warn_days": 60}}, "AUDIT-OVERDUE": {"severity": "off"}},
+        "checks": {
+            "CAL-DUE-SOON": {"params": {"warn_days": 60}},
+            "AUDIT-OVERDUE": {"severity": "off"},
+        },
     }
     tuned = dataclasses.replace(
         sample_model, organisation=dataclasses.replace(sample_model.organisation, data=data)
@@ -215,5 +317,3 @@ def test_unknown_rule_override_is_reported(sample_model: Model) -> None:
     )
     _report, issues = status_report(tuned, date(2026, 6, 1))
     assert [i.code for i in issues] == ["CHECK-UNKNOWN-RULE"]
-
-

@@ -43,9 +43,9 @@ def test_clause_matrix_shows_strength_latest_record_and_findings() -> None:
     ctx = _ctx("2026-12-01")
     md = clause_matrix_page(ctx, {}).markdown
     assert "证据强度" in md and "最新记录" in md
-    row_93 = next(line for line in md.splitlines() if line.startswith("| <span id=\"clause-9-3\""))
+    row_93 = next(line for line in md.splitlines() if line.startswith('| <span id="clause-9-3"'))
     assert "已检查" in row_93 and "2025-12-17" in row_93
-    row_4 = next(line for line in md.splitlines() if line.startswith("| <span id=\"clause-4\""))
+    row_4 = next(line for line in md.splitlines() if line.startswith('| <span id="clause-4"'))
     assert "仅有文件" in row_4
-    row_94 = next(line for line in md.splitlines() if line.startswith("| <span id=\"clause-9-4\""))
+    row_94 = next(line for line in md.splitlines() if line.startswith('| <span id="clause-9-4"'))
     assert "警告 1" in row_94 and "status.md#status-9-4" in row_94
