@@ -318,6 +318,32 @@ def _record_type_rules(sources: Sources, schemas: SchemaSet) -> Iterator[Issue]:
             )
 
 
+PLACEHOLDER = "待填写"  # what `cems new` leaves in a record for a person to fill in
+
+
+def _placeholders(source: SourceFile) -> Iterator[Issue]:
+    """A record still holding a `cems new` placeholder is not finished: each one is an error."""
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, (*path, index))
+        elif isinstance(value, str) and PLACEHOLDER in value:
+            yield path
+
+    for path in walk(source.data, ()):
+        yield Issue(
+            source.rel,
+            source.line_of(path),
+            "/".join(str(p) for p in path),
+            f"仍是占位内容“{PLACEHOLDER}”，请填写 (placeholder left by cems new)",
+            code="PLACEHOLDER",
+        )
+
+
 def validate_sources(sources: Sources, schemas: SchemaSet) -> list[Issue]:
     """All issues of a content repository, in no particular order."""
     issues = list(sources.issues)
@@ -334,6 +360,7 @@ def validate_sources(sources: Sources, schemas: SchemaSet) -> list[Issue]:
         schema = schemas.records[record_type]
         for rec in files:
             issues += validate_file(rec, schema, validator_class, schemas)
+            issues += list(_placeholders(rec))
     org = (
         sources.organisation.data
         if sources.organisation and isinstance(sources.organisation.data, dict)
