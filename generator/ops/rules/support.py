@@ -98,22 +98,42 @@ def role_training_missing(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
             )
 
 
-@rule("TRAINING-ACK-OVERDUE")
-def acknowledgement_overdue(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
-    """Everyone in a department on a revision's distribution list read it within N days."""
-    if ctx.history is None:
-        return
-    within = timedelta(days=int(spec.param("within_days")))
+def _acknowledgements(ctx: Context) -> dict[tuple[str, str], dict[str, date]]:
+    """(document, revision or "") -> person -> date they recorded "read and understood"."""
     acks: dict[tuple[str, str], dict[str, date]] = {}
     for session, when in _sessions(ctx):
         if session.get("document"):
             key = (str(session["document"]), str(session.get("revision", "")))
             for person in session.get("attendees") or []:
                 acks.setdefault(key, {})[str(person)] = when
+    return acks
+
+
+def _revisions_due(ctx: Context, within: timedelta) -> Iterator[tuple[Any, Any, date]]:
+    """(document, revision, effective date) of revisions in force whose read period is over."""
+    if ctx.history is None:
+        return
     for control in sorted(ctx.history.documents.values(), key=lambda c: c.document_id):
         doc, revision = ctx.model.document(control.document_id), control.in_force
         effective = day(revision.effective_date) if revision else None
-        if doc is None or revision is None or effective is None or effective + within >= ctx.as_of:
+        if doc is not None and revision is not None and effective is not None:
+            if effective + within < ctx.as_of and doc.distribution:
+                yield doc, revision, effective
+
+
+@rule("TRAINING-ACK-OVERDUE")
+def acknowledgement_overdue(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
+    """Everyone in a department on a revision's distribution list read it within N days.
+
+    Judged from the first recorded acknowledgement on: revisions that came into force before
+    the organisation started recording them are not reported one by one (TRAINING-ACK-NONE)."""
+    within = timedelta(days=int(spec.param("within_days")))
+    acks = _acknowledgements(ctx)
+    if not acks:
+        return
+    started = min(d for people in acks.values() for d in people.values())
+    for doc, revision, effective in _revisions_due(ctx, within):
+        if effective + within < started:
             continue
         read = {**acks.get((doc.id, ""), {}), **acks.get((doc.id, revision.label), {})}
         missing = [
@@ -134,3 +154,14 @@ def acknowledgement_overdue(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
                     "count": len(missing),
                 },
             )
+
+
+@rule("TRAINING-ACK-NONE")
+def acknowledgement_none(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
+    """No "read and understood" record at all while revisions are in force."""
+    within = timedelta(days=int(spec.param("within_days")))
+    if _acknowledgements(ctx):
+        return
+    due = list(_revisions_due(ctx, within))
+    if due:
+        yield Hit("records/training", None, {"count": len(due)})

@@ -246,6 +246,7 @@ def test_every_rule_with_data_has_a_case() -> None:
         "DOC-REVIEW-OVERDUE",
         "DOC-DRAFT-STALE",
         "TRAINING-ACK-OVERDUE",
+        "TRAINING-ACK-NONE",
     }
     assert set(REGISTRY) == covered
 
@@ -275,22 +276,30 @@ def test_revision_needs_read_and_understood_by_its_distribution(sample_model: Mo
     history = _history(
         sample_model, doc.id, fake_history.released_control(doc.id, doc.distribution)
     )
-    assert "TRAINING-ACK-OVERDUE" in rules_at(sample_model, OK, history)
-    people = [p.id for p in sample_model.organisation.people if p.department in doc.distribution]
+    found = rules_at(sample_model, OK, history)
+    assert "TRAINING-ACK-NONE" in found and "TRAINING-ACK-OVERDUE" not in found
+    people = [p for p in sample_model.organisation.people if p.department in doc.distribution]
 
-    def acknowledge(data: Data) -> None:
-        data["sessions"].append(
-            {
-                "topic": f"{doc.id} A/1 宣贯",
-                "date": "2024-09-20",
-                "document": doc.id,
-                "revision": "A/1",
-                "attendees": people,
-            }
-        )
+    def acknowledged_by(who: list[str]) -> Model:
+        def change(data: Data) -> None:
+            data["sessions"].append(
+                {
+                    "topic": f"{doc.id} A/1 宣贯",
+                    "date": "2024-09-20",
+                    "document": doc.id,
+                    "revision": "A/1",
+                    "attendees": who,
+                }
+            )
 
-    acknowledged = edit(sample_model, "TRN-2024-REC", acknowledge)
-    assert "TRAINING-ACK-OVERDUE" not in rules_at(acknowledged, OK, history)
+        return edit(sample_model, "TRN-2024-REC", change)
+
+    everyone = acknowledged_by([p.id for p in people])
+    assert not {"TRAINING-ACK-NONE", "TRAINING-ACK-OVERDUE"} & rules_at(everyone, OK, history)
+    all_but_one = acknowledged_by([p.id for p in people[1:]])
+    report, _issues = status_report(all_but_one, date.fromisoformat(OK), history)
+    [finding] = [f for f in report.findings if f.rule == "TRAINING-ACK-OVERDUE"]
+    assert people[0].name in finding.message and "发放范围内的 1 人" in finding.message
 
 
 def test_organisation_can_tune_and_switch_off_rules(sample_model: Model) -> None:
