@@ -102,7 +102,7 @@ def test_demo_history_shows_every_document_control_case(demo) -> None:
 def test_demo_commits_come_from_the_people_responsible(demo) -> None:
     root, log = demo
     commits = log.split()
-    assert 25 <= len(commits) <= 40
+    assert 25 <= len(commits) <= 45
     authors = _git(root, "log", "--format=%an").split()
     assert len(set(authors)) >= 8
     bodies = _git(root, "log", "--format=%B%x00").split("\x00")
