@@ -96,7 +96,9 @@ def _nonconformity(model: Model, data: Data, answers: str | None, today: str) ->
     return data
 
 
-def _management_review(config: Config, model: Model, data: Data, answers: str | None, today: str) -> Data:
+def _management_review(
+    config: Config, model: Model, data: Data, answers: str | None, today: str
+) -> Data:
     from generator.ops.review_input import default_period, review_pack_at
 
     when = date.fromisoformat(today)

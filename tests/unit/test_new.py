@@ -58,10 +58,18 @@ def test_new_document_needs_a_title(sample_copy: Path, run_cli) -> None:
     assert code == 2 and "--title" in err
 
 
-def test_new_capa_answers_an_audit_finding_and_fails_until_filled(sample_copy: Path, run_cli) -> None:
+def test_new_capa_answers_an_audit_finding_and_fails_until_filled(
+    sample_copy: Path, run_cli
+) -> None:
     code, out, err = run_cli(
-        "new", "nonconformities", "--root", str(sample_copy), "--today", "2026-02-01",
-        "--answers", "AUD-2025-01-N2",
+        "new",
+        "nonconformities",
+        "--root",
+        str(sample_copy),
+        "--today",
+        "2026-02-01",
+        "--answers",
+        "AUD-2025-01-N2",
     )
     assert code == 0, out + err
     path = sample_copy / "records" / "nonconformities" / "CAPA-2026-02.yaml"  # after CAPA-2026-01
@@ -80,8 +88,16 @@ def test_new_capa_answers_an_audit_finding_and_fails_until_filled(sample_copy: P
 
 def test_new_management_review_is_prefilled_from_the_input_pack(sample_copy: Path, run_cli) -> None:
     code, out, err = run_cli(
-        "new", "management-reviews", "--root", str(sample_copy), "--today", "2026-12-20",
-        "--answers", "MRI-2025", "--id", "MR-2025-B",
+        "new",
+        "management-reviews",
+        "--root",
+        str(sample_copy),
+        "--today",
+        "2026-12-20",
+        "--answers",
+        "MRI-2025",
+        "--id",
+        "MR-2025-B",
     )
     assert code == 0, out + err
     text = (sample_copy / "records" / "management-reviews" / "MR-2025-B.yaml").read_text("utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from generator.carbon.calc.analysis import Assessment, assess, records_for_year
 from generator.carbon.calc.rounding import percent
@@ -161,7 +162,7 @@ def _a3(model: Model, a: Assessment, info: dict) -> list[str]:
     operating = [s for s in _sources(a) if s["status"] == "operating"]
     metered = [s for s in operating if s.get("meter")]
     year_end = f"{a.year}-12-31"
-    latest: dict[str, dict] = {}  # each meter's newest calibration on record by the year's end
+    latest: dict[str, dict[str, Any]] = {}  # each meter's newest calibration on record by the year's end
     for r in sorted(model.records_of("calibration"), key=lambda r: r.date):
         for i in r.data["instruments"]:
             if r.date <= year_end and str(i.get("calibrated", "")) >= str(

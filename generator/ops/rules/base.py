@@ -88,7 +88,10 @@ def load_catalogue(overrides: dict[str, Any] | None = None) -> tuple[dict[str, A
         catalogue: dict[str, Any] = yaml.safe_load(handle)
     issues = []
     rules: dict[str, dict[str, Any]] = catalogue["rules"]
-    for rule_id, change in (overrides or {}).items():
+    overrides = dict(overrides or {})
+    if "role_training" in overrides:  # the organisation's own roles (e.g. a services company)
+        catalogue["role_training"] = overrides.pop("role_training")
+    for rule_id, change in overrides.items():
         if rule_id not in rules:
             issues.append(
                 Issue(

@@ -326,3 +326,23 @@ def test_unknown_rule_override_is_reported(sample_model: Model) -> None:
     )
     _report, issues = status_report(tuned, date(2026, 6, 1))
     assert [i.code for i in issues] == ["CHECK-UNKNOWN-RULE"]
+
+
+def test_organisation_names_its_own_carbon_roles(sample_model: Model) -> None:
+    """A services company has other roles: role_training under checks: replaces the table."""
+    people = [
+        dataclasses.replace(p, roles=("能源管理员",)) for p in sample_model.organisation.people[:1]
+    ]
+    data = {**sample_model.organisation.data, "checks": {"role_training": {"能源管理员": ["news"]}}}
+    organisation = dataclasses.replace(
+        sample_model.organisation,
+        data=data,
+        people=tuple(people) + sample_model.organisation.people[1:],
+    )
+    tuned = dataclasses.replace(sample_model, organisation=organisation)
+    report, issues = status_report(tuned, date.fromisoformat(OK))
+    assert not issues
+    found = [f for f in report.findings if f.rule == "TRAINING-ROLE-MISSING"]
+    assert (
+        len(found) == 1 and "能源管理员" in found[0].message and "国内外碳资讯" in found[0].message
+    )
