@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from generator.cli.options import DATE, config_for, root_option
-from generator.ops.new import document_kinds, new_document, new_record, today_iso
+from generator.ops.new import document_kinds, new_document, today_iso
+from generator.ops.new_record import new_prefilled_record
 
 
 @click.command("new")
@@ -16,7 +17,18 @@ from generator.ops.new import document_kinds, new_document, new_record, today_is
 @click.option("--title", help="文件名称（新建文件时必填） (document title).")
 @click.option("--author", help="编制人 id (author person id).")
 @click.option("--id", "record_id", help="记录编号 (record id).")
-@click.option("--date", "when", type=DATE, help="记录日期 YYYY-MM-DD，默认今天 (record date).")
+@click.option(
+    "--date",
+    "--today",
+    "when",
+    type=DATE,
+    help="记录日期 YYYY-MM-DD，默认今天 (record date; freezes today).",
+)
+@click.option(
+    "--answers",
+    help="新记录回应的事项：审核发现或法规要求编号（不符合记录）、MRI-年度（管理评审）"
+    " (what the record answers).",
+)
 def command(
     root: Path,
     kind: str,
@@ -24,6 +36,7 @@ def command(
     author: str | None,
     record_id: str | None,
     when: str | None,
+    answers: str | None,
 ) -> None:
     """新建文件或记录：KIND 为文件类别（manual、procedure、rule、instruction、form）或记录类型。
 
@@ -35,5 +48,5 @@ def command(
             raise click.UsageError("新建文件需要 --title (a document needs --title)")
         path = new_document(config, kind, title, author, when or today_iso())
     else:
-        path = new_record(config, kind, record_id, when or today_iso())
+        path = new_prefilled_record(config, kind, record_id, when or today_iso(), answers)
     click.echo(f"已创建 (created): {config.rel(path)}")

@@ -9,23 +9,31 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+from generator.carbon.calc.inventory import inventory_years
 from generator.content.model import Model
 from generator.content.project import load_project, require_model
+from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
 from generator.control.texts import drafts_view, in_force_view, text_reader
 from generator.control.types import History
 from generator.core.config import Config
+from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
 from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache
+from generator.ops.check import locator, status_report
+from generator.ops.review_input import build_review_pack, default_period
 from generator.render.site.assemble import check_site_templates, render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
 from generator.render.word.copy import reference_bytes, render_word
 from generator.render.word.redline import render_redlines
 from generator.render.word.report import render_assessment_reports
+from generator.render.word.review_pack import render_review_pack
 
 Progress = Callable[[str], None]
 
@@ -95,7 +103,7 @@ def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
             links[generated.document_id] = f"downloads/{generated.path}"
         elif folder == "word/drafts" and generated.document_id:
             links[f"draft:{generated.document_id}"] = f"downloads/{generated.path}"
-        elif folder == "word/reports":
+        elif folder in ("word/reports", "word/review"):
             links[generated.document_id] = f"downloads/{generated.path}"
         elif folder == "xlsx":
             key = generated.document_id.removeprefix("register:") or Path(name).stem
@@ -110,8 +118,12 @@ def build_all(
     copies: bool = False,
     jobs: int = 2,
     progress: Progress = _noop,
+    as_of: str | None = None,
 ) -> BuildResult:
-    """Build the Word copies, registers and site of `config.root` into `config.out_dir`."""
+    """Build the Word copies, registers and site of `config.root` into `config.out_dir`.
+
+    The status page and the review input pack are judged `as_of` (YYYY-MM-DD), by default the
+    date of the last commit, so that a build of one commit is the same on any day."""
     progress("读取和校验内容 (loading and validating)")
     project = load_project(config)
     model = require_model(project)
@@ -157,6 +169,9 @@ def build_all(
             staging,
             lambda: Cached(_tables(model, history, config, staging), []),
         ).files
+        progress("检查体系运行状态和管理评审输入 (cems check findings, review input pack)")
+        status, packs = _running_state(model, history, as_of, locator(project))
+        files += [render_review_pack(model, history, config, p, staging) for p in packs]
         if pdf:
             from generator.render.word.copy import write_pdfs
 
@@ -170,9 +185,20 @@ def build_all(
         site_issues = cache.run(
             "site",
             REPOSITORY_INPUTS,
-            (history, downloads),
+            (history, downloads, status, packs),
             staging,
-            lambda: Cached([], render_site(model, history, config, staging, downloads=downloads)),
+            lambda: Cached(
+                [],
+                render_site(
+                    model,
+                    history,
+                    config,
+                    staging,
+                    downloads=downloads,
+                    status=status,
+                    review_packs=packs,
+                ),
+            ),
             folders=("site", "site-src"),
         ).issues
         issues += site_issues
@@ -204,6 +230,18 @@ def preflight(config: Config) -> None:
     """The repository's templates are usable (before minutes of rendering fail on them)."""
     check_site_templates(config)
     reference_bytes(config)
+
+
+def _running_state(
+    model: Model, history: History, as_of: str | None, locate: Any
+) -> tuple[StatusReport, tuple[ReviewPack, ...]]:
+    """Findings of `cems check` and the review pack of the latest year, for the site."""
+    when = date.fromisoformat(as_of or history.head_date or date.today().isoformat())
+    reviewed = apply_reviews(history, model, when.isoformat())
+    status, _issues = status_report(model, when, reviewed, locate)
+    if not inventory_years(model):
+        return status, ()
+    return status, (build_review_pack(model, default_period(model, when), when, status),)
 
 
 def _copy_downloads(out_dir: Path) -> None:

@@ -1,16 +1,22 @@
-"""`cems check`: validation, history problems, unreleased drafts and overdue reviews."""
+"""`cems check`: does the management system run? Validation, history, and the rules of
+resources/data/check-rules.yaml judged against the records at a reference date."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from generator.content.model import Model
-from generator.content.project import load_project
-from generator.control.review_dates import REVIEW_RECORD_TYPE, apply_reviews
+from generator.content.project import Project, load_project
+from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
 from generator.control.types import DocumentControl, History
 from generator.core.config import Config
+from generator.core.findings import Finding, StatusReport
 from generator.core.issues import Issue, Severity, sort_issues
+from generator.ops.rules import load_rule_modules
+from generator.ops.rules.base import REGISTRY, Context, load_catalogue, run_rules, specs
 
 
 @dataclass
@@ -18,15 +24,34 @@ class CheckResult:
     """What `cems check` found; the CLI only formats it."""
 
     reference_date: str
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # validation and history problems
+    findings: list[Finding] = field(default_factory=list)
     drafts: list[DocumentControl] = field(default_factory=list)
     overdue: list[DocumentControl] = field(default_factory=list)
     history: History | None = None
+    status: StatusReport | None = None
+
+    def all_findings(self) -> list[Finding]:
+        """Validation and history issues as findings (rule = issue code; clause 7.2, control
+        of documents and records), then the rules' findings."""
+        found = [
+            Finding(
+                "7.2",
+                i.code,
+                i.severity,
+                i.file,
+                i.line,
+                i.message + (f"（{i.field}）" if i.field else ""),
+            )
+            for i in self.issues
+        ]
+        return found + self.findings
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "reference_date": self.reference_date,
-            "issues": [i.to_dict() for i in self.issues],
+            "as_of": self.reference_date,
+            "findings": [f.to_dict() for f in self.all_findings()],
+            # kept for scripts written against the first `cems check`
             "drafts": [
                 {
                     "document": c.document_id,
@@ -44,19 +69,41 @@ class CheckResult:
             ],
         }
 
+    def failing(self, fail_on: str) -> bool:
+        levels = {Severity.ERROR} if fail_on == "error" else {Severity.ERROR, Severity.WARNING}
+        return any(f.severity in levels for f in self.all_findings())
 
-def _overdue_issue(control: DocumentControl, model: Model, reference: str) -> Issue:
-    doc = model.document(control.document_id)
-    return Issue(
-        doc.path if doc else control.document_id,
-        None,
-        "review_interval_months",
-        f"{control.document_id} 应在 {control.next_review} 前评审，已逾期（参照日 {reference}；"
-        f"上次发布或评审 {control.last_review}） (periodic review overdue)",
-        severity=Severity.WARNING,
-        code="REVIEW-OVERDUE",
-        hint=f"评审后在 records/{REVIEW_RECORD_TYPE}/ 记录结论，或修订后发布新版本。",
+
+def locator(project: Project) -> Any:
+    """Field path -> line number in the content files of `project`."""
+    files = {f.rel: f for f in project.sources.all_files()}
+
+    def locate(file: str, path: tuple[str | int, ...]) -> int | None:
+        source = files.get(file)
+        return source.line_of(path) if source else None
+
+    return locate
+
+
+def status_report(
+    model: Model, as_of: date, history: History | None = None, locate: Any = None
+) -> tuple[StatusReport, list[Issue]]:
+    """The rules' findings at `as_of`, for `cems check` and for the site's status page."""
+    load_rule_modules()
+    overrides = model.organisation.data.get("checks") or {}
+    catalogue, issues = load_catalogue(overrides)
+    ctx = Context(model, as_of, catalogue, history)
+    if locate is not None:
+        ctx.locate = locate
+    findings = run_rules(ctx)
+    enabled = [s for s in specs(catalogue) if s.severity != "off" and s.id in REGISTRY]
+    report = StatusReport(
+        as_of.isoformat(),
+        tuple(findings),
+        frozenset(s.clause for s in enabled),
+        {s.id: s.title for s in specs(catalogue)},
     )
+    return report, issues
 
 
 # History states in which there is nothing to check yet (validate works without git too).
@@ -70,19 +117,19 @@ def history_problems(config: Config, model: Model) -> list[Issue]:
 
 
 def run_check(config: Config, today: str | None = None) -> CheckResult:
-    """Validation, history problems, drafts and overdue reviews of a content repository."""
-    # Imported here: history imports this module for apply_reviews.
-
+    """Validation, history problems and the rules of a content repository at `today`
+    (YYYY-MM-DD; default the real date today)."""
+    as_of = date.fromisoformat(today) if today else date.today()
+    reference = as_of.isoformat()
     project = load_project(config)
     if project.model is None:
-        return CheckResult(today or "", list(project.issues))
+        return CheckResult(reference, list(project.issues))
     model = project.model
     history, history_issues = read_history(config, model, today=today)
-    reference = today if today is not None else history.head_date
     history = apply_reviews(history, model, reference)
     controls = list(history.documents.values())
     overdue = [c for c in controls if c.review_overdue]
-    issues = list(project.issues) + history_issues
-    issues += [_overdue_issue(c, model, reference) for c in overdue]
     drafts = [c for c in controls if c.draft and model.document(c.document_id) is not None]
-    return CheckResult(reference, sort_issues(issues), drafts, overdue, history)
+    report, rule_issues = status_report(model, as_of, history, locator(project))
+    issues = sort_issues(list(project.issues) + history_issues + rule_issues)
+    return CheckResult(reference, issues, list(report.findings), drafts, overdue, history, report)

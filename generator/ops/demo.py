@@ -118,6 +118,7 @@ class _Demo:
             "GIT_TERMINAL_PROMPT": "0",
         }
         self.result = DemoResult(target)
+        self._last_date = ""
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -288,12 +289,14 @@ class _Demo:
         missing = sorted(set(self.files) - self.written)
         if missing:
             raise CemsError("演示脚本没有写入这些示例文件: " + "、".join(missing[:5]))
-        checked = run_check(Config.for_root(self.target))
+        # the demo's story is told as of its last commit, not the real date
+        checked = run_check(Config.for_root(self.target), self._last_date or None)
         self.result.overdue_reviews = sorted(c.document_id for c in checked.overdue)
         return self.result
 
     def _commit(self, step: dict[str, Any]) -> None:
         who, date = str(step["author"]), str(step["date"])
+        self._last_date = max(self._last_date, date[:10])
         self.include([str(p) for p in step.get("include", ())])
         for key in step.get("add", ()):
             self.op_add(str(key))

@@ -15,13 +15,15 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.content.conventions import conventions_of, next_document_id, next_record_id
+from generator.content.limits import PLACEHOLDER
 from generator.content.model import DOCUMENT_KINDS, Model
 from generator.content.project import load_project, require_model
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, has_errors
 
-PLACEHOLDER = "待填写"
-TO_FILL_IN = frozenset({"VALUE-PLACEHOLDER", "RECORD-EMPTY"})  # expected in a fresh scaffold
+TO_FILL_IN = frozenset(
+    {"PLACEHOLDER", "VALUE-PLACEHOLDER", "RECORD-EMPTY"}
+)  # expected in a fresh scaffold
 
 
 def _schema_modeline_path(config: Config, path: Path, schema: str) -> str:

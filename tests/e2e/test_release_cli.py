@@ -171,7 +171,7 @@ def test_check_reports_drafts_and_overdue_reviews(org: Org, run_cli) -> None:
     org.doc("CEMS-QP-90", body="还在修改")
     org.commit("修订中", "2024-06-01")
 
-    code, out, _err = run_cli("check", "--root", str(org.root))
+    code, out, _err = run_cli("check", "--root", str(org.root), "--as-of", "2024-06-01")
     assert code == 0
     assert "CEMS-QP-90（现行 A/0）：修订中" in out and "参照日期 2024-06-01" in out
 
@@ -183,7 +183,7 @@ def test_check_reports_drafts_and_overdue_reviews(org: Org, run_cli) -> None:
         "check", "--root", str(org.root), "--today", "2025-02-01", "--format", "json"
     )
     data = json.loads(out)
-    assert data["reference_date"] == "2025-02-01"
+    assert data["as_of"] == "2025-02-01"
     assert data["overdue_reviews"] == [
         {"document": "CEMS-QP-90", "last_review": "2024-01-15", "due": "2025-01-15"}
     ]

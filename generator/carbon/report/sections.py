@@ -37,6 +37,15 @@ class AssessmentReport:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
+RESULT_ZH = {
+    "pass": "合格",
+    "fail": "不合格",
+    "not_calibrated": "未检定",
+    "overdue": "逾期未检",
+    "expired": "已过有效期",
+}
+
+
 def _info(model: Model, year: int) -> dict[str, Any]:
     found = records_for_year(model, "carbon-assessments", year)
     return found[-1].data if found else {}
@@ -166,8 +175,22 @@ def _a3(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
         out += ["", f"{a.year} 年度监测计划未记录。"]
     operating = [s for s in _sources(a) if s["status"] == "operating"]
     metered = [s for s in operating if s.get("meter")]
-    instruments = [i for r in _of_year(model, "calibration", a.year) for i in r.data["instruments"]]
-    good = [i for i in instruments if i["result"] == "pass"]
+    year_end = f"{a.year}-12-31"
+    latest: dict[
+        str, dict[str, Any]
+    ] = {}  # each meter's newest calibration on record by the year's end
+    for r in sorted(model.records_of("calibration"), key=lambda r: r.date):
+        for i in r.data["instruments"]:
+            if r.date <= year_end and str(i.get("calibrated", "")) >= str(
+                latest.get(i["id"], {}).get("calibrated", "")
+            ):
+                latest[i["id"]] = i
+    # a fuel card statement and the like is not a measuring instrument
+    instruments = [i for i in latest.values() if i["result"] != "exempt"]
+    # good = passed and still in date at the end of the year assessed (overdue is not good)
+    good = [
+        i for i in instruments if i["result"] == "pass" and str(i.get("due", "9999")) >= year_end
+    ]
     out += [
         "",
         f"计量器具配备率：{len(metered)}/{len(operating)} 个运行排放源配有计量器具"
@@ -190,7 +213,7 @@ def _a3(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
                         i.get("accuracy_class", ""),
                         i.get("calibrated", ""),
                         i.get("due", ""),
-                        {"pass": "合格", "fail": "不合格", "not_calibrated": "未检定"}[i["result"]],
+                        RESULT_ZH.get(i["result"], i["result"]),
                     )
                     for i in instruments
                 ],

@@ -18,6 +18,7 @@ from generator.content.model import DOCUMENT_KINDS, Model
 from generator.content.schemas import load_schemas
 from generator.control.types import History
 from generator.core.config import Config
+from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import Issue
 from generator.render.site.carbon import carbon_pages
 from generator.render.site.mkdocs import (
@@ -42,6 +43,7 @@ from generator.render.site.pages import (
     template_error,
 )
 from generator.render.site.registers import register_pages, registers_index
+from generator.render.site.status import review_pack_page, status_page
 from generator.render.site.text import make_environment
 from generator.render.site.trace import clause_matrix_page, releases_page
 
@@ -187,13 +189,19 @@ def render_site(
     *,
     downloads: dict[str, str] | None = None,
     version: str | None = None,
+    status: StatusReport | None = None,
+    review_packs: tuple[ReviewPack, ...] = (),
 ) -> list[Issue]:
-    """Generate the site's Markdown and mkdocs.yml under out_dir/site-src, build out_dir/site."""
+    """Generate the site's Markdown and mkdocs.yml under out_dir/site-src, build out_dir/site.
+
+    `status` (the findings of `cems check`) and `review_packs` are computed by ops/ and handed
+    in as data; without them the site has no status page and the clause matrix no findings."""
     src_dir = out_dir / "site-src"
     docs_dir = src_dir / "docs"
     templates = site_templates_dir(config)
     ctx = SiteContext(model, history, make_environment(templates))
     ctx.downloads = existing_downloads(downloads, out_dir)
+    ctx.status = status
     schemas = load_schemas(config.schemas_dir, config.root)
 
     documents, archived, paths = _document_pages(ctx)
@@ -210,6 +218,12 @@ def render_site(
         releases_page(ctx, paths),
         *carbon,
     ]
+    running = [status_page(ctx, status)] if status is not None else []
+    running += [
+        review_pack_page(ctx, pack, ctx.downloads.get(f"review:{pack.id}", ""))
+        for pack in review_packs
+    ]
+    pages += running
     if archived:
         entries = [
             (p.path.removeprefix("archive/").removesuffix(".md"), p.title, p.path) for p in archived
@@ -226,6 +240,8 @@ def render_site(
     prepare_theme(config, base, src_dir)
     site_name = f"{model.organisation.short_name}碳排放管理体系"
     nav = _nav(model, documents, archived, registers, carbon)
+    if running:
+        nav.insert(1, {"体系运行": [{nav_title(p.title): p.path} for p in running]})
     write_site_config(src_dir / "mkdocs.yml", site_config(base, site_name, nav, version))
     sources = {p.path: p.source for p in pages if p.source}
     return issues + build_mkdocs(src_dir / "mkdocs.yml", sources)

@@ -23,6 +23,7 @@ from generator.control.types import (
     Signature,
     control_status_zh,
 )
+from generator.core.findings import StatusReport
 from generator.core.issues import CemsError, Issue
 from generator.render.site.text import format_when, md_link, md_table
 
@@ -45,6 +46,7 @@ class SiteContext:
     history: History
     env: jinja2.Environment
     downloads: dict[str, str] = field(default_factory=dict)
+    status: StatusReport | None = None  # findings of `cems check`, computed in ops/
 
     def render(self, template: str, **values: object) -> str:
         try:

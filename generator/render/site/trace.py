@@ -19,6 +19,11 @@ STATUS_COVERED = "已覆盖"
 STATUS_CHILDREN = "由子条款覆盖"
 STATUS_GAP = "缺口"
 STATUS_EXCLUDED = "删减"
+# strength of a clause's evidence, strongest first
+EVIDENCE_CHECKED = "已检查"  # cems check judges its records
+EVIDENCE_RECORDED = "有记录"
+EVIDENCE_DOCUMENTED = "仅有文件"
+EVIDENCE_NONE = "无"
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,39 @@ def _with_children(direct: dict[str, ClauseCoverage], clause: Clause) -> ClauseC
     return own
 
 
+def evidence(ctx: SiteContext, item: ClauseCoverage) -> str:
+    """How strongly the records show that a clause is implemented, not only written down."""
+    checked = ctx.status is not None and item.clause.id in ctx.status.checked_clauses
+    if item.record_types and checked:
+        return EVIDENCE_CHECKED
+    if item.record_types:
+        return EVIDENCE_RECORDED
+    if item.documents:
+        return EVIDENCE_DOCUMENTED
+    return EVIDENCE_NONE
+
+
+def latest_records(ctx: SiteContext) -> dict[str, str]:
+    """Clause id -> date of the newest record that names it."""
+    latest: dict[str, str] = {}
+    for record in ctx.model.records:
+        for clause_id in record.clauses:
+            if record.date and record.date > latest.get(clause_id, ""):
+                latest[clause_id] = record.date
+    return latest
+
+
+def _status_cell(ctx: SiteContext, here: str, clause_id: str) -> object:
+    if ctx.status is None:
+        return ""
+    found = ctx.status.for_clause(clause_id)
+    if not found:
+        return "—"
+    errors = sum(1 for f in found if f.severity.value == "error")
+    text = f"错误 {errors}，警告 {len(found) - errors}" if errors else f"警告 {len(found)}"
+    return md_link(text, link(here, "status.md") + "#status-" + clause_id.replace(".", "-"))
+
+
 def anchor(clause_id: str) -> str:
     return "clause-" + clause_id.replace(".", "-")
 
@@ -80,6 +118,8 @@ def clause_matrix_page(ctx: SiteContext, doc_paths: dict[str, str]) -> Page:
     here = "clauses.md"
     coverage = clause_coverage(ctx)
     type_titles = {t.name: t.title for t in ctx.model.record_types}
+    latest = latest_records(ctx)
+    strengths: dict[str, int] = {}
     rows = []
     for item in coverage:
         status: object = item.status
@@ -99,11 +139,16 @@ def clause_matrix_page(ctx: SiteContext, doc_paths: dict[str, str]) -> Page:
             )
             for name, count in item.record_types
         )
+        strength = evidence(ctx, item) if item.status != STATUS_EXCLUDED else "—"
+        strengths[strength] = strengths.get(strength, 0) + 1
         rows.append(
             [
                 Markup(f'<span id="{anchor(item.clause.id)}"></span>{md_text(item.clause.id)}'),
                 item.clause.title,
                 status,
+                strength,
+                latest.get(item.clause.id, "—"),
+                _status_cell(ctx, here, item.clause.id),
                 documents,
                 registers,
             ]
@@ -114,7 +159,20 @@ def clause_matrix_page(ctx: SiteContext, doc_paths: dict[str, str]) -> Page:
         md_text(
             f"标准条款 {len(coverage)} 条，已覆盖 {len(coverage) - len(gaps) - len(excluded)} 条，"
             f"缺口 {len(gaps)} 条，删减 {len(excluded)} 条。"
-        )
+        ),
+        md_text(
+            "证据强度："
+            + "，".join(
+                f"{name} {strengths.get(name, 0)} 条"
+                for name in (
+                    EVIDENCE_CHECKED,
+                    EVIDENCE_RECORDED,
+                    EVIDENCE_DOCUMENTED,
+                    EVIDENCE_NONE,
+                )
+            )
+            + "（已检查＝有记录且由 cems check 判定；仅有文件＝只有文件写了要求，没有运行记录）。"
+        ),
     ]
     banner = None
     if gaps:
@@ -135,7 +193,19 @@ def clause_matrix_page(ctx: SiteContext, doc_paths: dict[str, str]) -> Page:
             {
                 "title": "",
                 "facts": [],
-                "table": md_table(["条款", "名称", "状态", "体系文件", "记录"], rows),
+                "table": md_table(
+                    [
+                        "条款",
+                        "名称",
+                        "状态",
+                        "证据强度",
+                        "最新记录",
+                        "检查发现",
+                        "体系文件",
+                        "记录",
+                    ],
+                    rows,
+                ),
                 "empty": "",
             }
         ],
