@@ -12,12 +12,14 @@ from typing import Any
 
 import yaml
 
+from generator.content.conventions import conventions_of
+from generator.content.conventions import next_record_id as next_conventional_id
 from generator.content.limits import PLACEHOLDER
 from generator.content.model import Model
 from generator.content.project import load_project, require_model
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, has_errors
-from generator.ops.new import TO_FILL_IN, _Example
+from generator.ops.new import TO_FILL_IN, _Example, _schema_modeline_path
 
 Data = dict[str, Any]
 CAPA_DAYS = 30  # default due date of a new nonconformity, days from today
@@ -37,6 +39,17 @@ def next_record_id(model: Model, record_type: str, today: str) -> str | None:
     if yearly:
         return f"{max(yearly, key=lambda m: m.group(0)).group(1)}-{year}"
     return None
+
+
+def _next_id(model: Model, record_type: str, today: str) -> str:
+    """The organisation's declared pattern first, then the pattern its records already use."""
+    conventions = conventions_of(model.organisation.data, (d.id for d in model.documents))
+    existing = [r.id for r in model.records_of(record_type)]
+    if record_type not in conventions.records:
+        inferred = next_record_id(model, record_type, today)
+        if inferred:
+            return inferred
+    return next_conventional_id(conventions, record_type, today, existing)
 
 
 def _head(model: Model, department: str) -> str:
@@ -135,11 +148,7 @@ def new_prefilled_record(
 
         return new_record(config, record_type, record_id, today)
     data: Data = _Example(model, project.schemas.registry, today).value(schema, schema["$id"], "")
-    data["id"] = (
-        record_id
-        or next_record_id(model, record_type, today)
-        or f"{record_type.upper()}-{today.replace('-', '')}"
-    )
+    data["id"] = record_id or _next_id(model, record_type, today)
     data["title"] = PLACEHOLDER
     if record_type == "nonconformities":
         data = _nonconformity(model, data, answers, today)
@@ -150,7 +159,8 @@ def new_prefilled_record(
         if record_id is None:  # reviews are numbered by the year they review (MR-2025)
             data["id"] = next_record_id(model, record_type, f"{period}-01-01") or data["id"]
     path = config.records_dir / record_type / f"{data['id']}.yaml"
-    header = f"# yaml-language-server: $schema=../../schemas/records/{record_type}.schema.json\n"
+    schema_path = _schema_modeline_path(config, path, f"records/{record_type}.schema.json")
+    header = f"# yaml-language-server: $schema={schema_path}\n" if schema_path else ""
     text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     return _write_unfinished(config, path, text)
 

@@ -206,7 +206,11 @@ def test_an_organisation_adds_record_types_and_overrides_are_reported(
     (own / "visits.schema.json").write_text(json.dumps(VISITS), encoding="utf-8")
     code, out, err = run_cli("new", "visits", "--root", str(new_repo), "--date", "2026-05-06")
     assert code == 0, out + err
-    assert (new_repo / "records" / "visits" / "VISITS-20260506.yaml").is_file()
+    visit = new_repo / "records" / "visits" / "VISITS-20260506.yaml"
+    assert visit.is_file()
+    code, issues = _json(run_cli, "validate", "--root", str(new_repo))
+    assert code == 1 and {i["code"] for i in issues} == {"VALUE-PLACEHOLDER"}  # title to fill
+    visit.write_text(visit.read_text("utf-8").replace("待填写", "来访登记"), encoding="utf-8")
     assert _json(run_cli, "validate", "--root", str(new_repo)) == (0, [])
     # a same-named copy of a shipped schema that differs is used, and reported every time
     shipped = json.loads(

@@ -98,12 +98,21 @@ def test_a3_uses_that_years_calibration_and_plan_only(sample_root: Path) -> None
     model = _model(sample_root)
     r2024 = render_assessment(model, 2024).markdown
     r2025 = render_assessment(model, 2025).markdown
-    cal = {r.date[:4]: r for r in model.records_of("calibration")}
-    n24 = len(cal["2024"].data["instruments"])
-    good24 = sum(1 for i in cal["2024"].data["instruments"] if i["result"] == "pass")
-    assert f"计量器具完好率：{good24}/{n24} 台" in r2024
-    n25 = len(cal["2025"].data["instruments"])
-    assert f"/{n25} 台" in r2025.split("计量器具完好率：")[1].split("\n")[0]
+
+    # each meter counted once, from the calibrations on record by the end of the year assessed
+    def meters(year: int) -> set[str]:
+        return {
+            i["id"]
+            for r in model.records_of("calibration")
+            if r.date <= f"{year}-12-31"
+            for i in r.data["instruments"]
+            if i["result"] != "exempt"
+        }
+
+    line24 = r2024.split("计量器具完好率：")[1].split("\n")[0]
+    line25 = r2025.split("计量器具完好率：")[1].split("\n")[0]
+    assert f"/{len(meters(2024))} 台" in line24 and f"/{len(meters(2025))} 台" in line25
+    assert len(meters(2024)) < len(meters(2025))  # 2025's calibrations are not in 2024's report
     assert "监测计划（MP-2024）" in r2024 and "MP-2025" not in r2024
     assert "3# 隧道窑" not in r2024.split("## A.3")[1].split("## A.4")[0]
     assert "监测计划（MP-2025）" in r2025

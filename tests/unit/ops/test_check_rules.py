@@ -147,7 +147,7 @@ CASES: list[tuple[str, str, Callable[[Model], Model]]] = [
     # 7.3
     ("TRAINING-ROLE-MISSING", OK, lambda m: drop(m, "TRN-2025-REC")),
     # 9.2
-    ("MON-PLAN-MISSING", OK, lambda m: drop(m, "MP-2025")),
+    ("MON-PLAN-MISSING", OK, lambda m: drop(drop(m, "MP-2025"), "MP-2024")),
     (
         "MON-THRESHOLD-MISMATCH",
         OK,
