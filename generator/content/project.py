@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.content.attachments import check_attachments
 from generator.content.discover import Sources, discover
 from generator.content.model import Model, build_model
 from generator.content.schemas import SchemaSet, load_schemas
@@ -27,7 +28,10 @@ def load_project(config: Config) -> Project:
         raise CemsError(f"目录不存在 (no such folder): {config.root}")
     schemas = load_schemas(config.schemas_dir, config.root)
     sources = discover(config, schemas)
-    issues = sort_issues(validate_sources(sources, schemas))
+    issues = validate_sources(sources, schemas)
+    if not has_errors(issues):  # only well-formed attachment entries are checked
+        issues += check_attachments(config.root, sources.records)
+    issues = sort_issues(issues)
     model = None if has_errors(issues) else build_model(sources, schemas)
     return Project(config, schemas, sources, issues, model)
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.content.model import Model
-from generator.content.project import load_project
+from generator.content.project import Project, load_project
 from generator.control.review_dates import REVIEW_RECORD_TYPE, apply_reviews
 from generator.control.revisions import read_history
 from generator.control.types import DocumentControl, History
 from generator.core.config import Config
 from generator.core.issues import Issue, Severity, sort_issues
+from generator.ops.compliance import compliance_findings
 
 
 @dataclass
@@ -59,6 +61,16 @@ def _overdue_issue(control: DocumentControl, model: Model, reference: str) -> Is
     )
 
 
+def _locator(project: Project) -> Callable[[str, tuple[str | int, ...]], int | None]:
+    files = {f.rel: f for f in project.sources.all_files()}
+
+    def locate(file: str, path: tuple[str | int, ...]) -> int | None:
+        source = files.get(file)
+        return source.line_of(path) if source else None
+
+    return locate
+
+
 def run_check(config: Config, today: str | None = None) -> CheckResult:
     """Validation, history problems, drafts and overdue reviews of a content repository."""
     # Imported here: history imports this module for apply_reviews.
@@ -75,4 +87,5 @@ def run_check(config: Config, today: str | None = None) -> CheckResult:
     issues = list(project.issues) + history_issues
     issues += [_overdue_issue(c, model, reference) for c in overdue]
     drafts = [c for c in controls if c.draft and model.document(c.document_id) is not None]
+    issues += compliance_findings(model, reference, _locator(project))
     return CheckResult(reference, sort_issues(issues), drafts, overdue, history)

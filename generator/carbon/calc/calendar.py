@@ -84,7 +84,13 @@ def deadlines(year: int, calendar: dict[str, Any] | None = None) -> list[Deadlin
                 label = f"{year}-{month:02d}"
                 found.append(
                     Deadline(
-                        year, f"{event['id']}:{label}", *common, after.isoformat(), tag, source, label
+                        year,
+                        f"{event['id']}:{label}",
+                        *common,
+                        after.isoformat(),
+                        tag,
+                        source,
+                        label,
                     )
                 )
         else:
@@ -104,7 +110,9 @@ def _evidence(model: Model, deadline: Deadline) -> tuple[bool, str, str]:
         record = verification_record(model, year)
         if record is None:
             return False, "", "records/verifications"
-        when = str(record.data.get("report_submitted", "")) if kind == "report_filing" else record.date
+        when = (
+            str(record.data.get("report_submitted", "")) if kind == "report_filing" else record.date
+        )
         return bool(when), when, record.path
     ledgers = ledger_records(model, year)
     wanted = "free_allocation" if kind == "allocation" else "surrender"

@@ -100,7 +100,9 @@ def entries_of(record: Record) -> tuple[Entry, ...]:
     return tuple(found)
 
 
-def _sum(entries: tuple[Entry, ...], kinds: tuple[str, ...], instruments: tuple[str, ...]) -> Decimal:
+def _sum(
+    entries: tuple[Entry, ...], kinds: tuple[str, ...], instruments: tuple[str, ...]
+) -> Decimal:
     return sum(
         (e.quantity for e in entries if e.kind in kinds and e.instrument in instruments), Decimal(0)
     )
@@ -118,7 +120,9 @@ class Ledger:
     market_price: Decimal | None
     limit: OffsetLimit | None
 
-    def total(self, kinds: tuple[str, ...], instruments: tuple[str, ...] = ("allowance",)) -> Decimal:
+    def total(
+        self, kinds: tuple[str, ...], instruments: tuple[str, ...] = ("allowance",)
+    ) -> Decimal:
         return _sum(self.entries, kinds, instruments)
 
     @property
@@ -203,7 +207,9 @@ class Ledger:
 
 
 def ledger_records(model: Model, year: int | None = None) -> list[Record]:
-    records = sorted(model.records_of("allowance-ledger"), key=lambda r: (int(r.data["year"]), r.id))
+    records = sorted(
+        model.records_of("allowance-ledger"), key=lambda r: (int(r.data["year"]), r.id)
+    )
     return [r for r in records if year is None or int(r.data["year"]) == year]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.carbon.calc.inventory import Inventory
-from generator.carbon.calc.ledger import default_tolerance_percent
+from generator.carbon.calc.ledger import compute_ledger, default_tolerance_percent, ledger_records
 from generator.content.model import Model, Record
 
 
@@ -105,9 +105,7 @@ def compare(record: Record, inventory: Inventory) -> VerificationComparison:
     for sid, result in engine.items():
         if sid not in listed:
             rows.append(
-                VerificationRow(
-                    sid, result.name, result.emissions_tco2, None, "", None, tolerance
-                )
+                VerificationRow(sid, result.name, result.emissions_tco2, None, "", None, tolerance)
             )
     return VerificationComparison(inventory.year, record, tolerance, tuple(rows))
 
@@ -132,3 +130,13 @@ def verified_emissions(
     if inventory is not None:
         return inventory.total_tco2, "核算值（未经核查）"
     return None, "无排放数据"
+
+
+def allowance_balance(model: Model, inventory: Inventory) -> tuple[Decimal | None, str]:
+    """The year's allowance surplus (> 0) or shortfall (< 0), for carbon-asset objectives."""
+    records = ledger_records(model, inventory.year)
+    if not records:
+        return None, f"没有 {inventory.year} 年度配额和抵消台账 (no allowance-ledger record)"
+    emissions, basis = verified_emissions(model, inventory.year, inventory)
+    ledger = compute_ledger(records[-1], emissions, basis)
+    return ledger.balance_t, f"配额盈余（负为缺口），按{basis}计算，见 {records[-1].id}"
