@@ -19,13 +19,16 @@ from generator.cli import (
     carbon,
     check,
     demo,
+    export,
     in_force,
+    ledger,
     new,
     publish,
     release,
     serve,
     validate,
     verify,
+    verify_pack,
 )
 from generator.core.issues import CemsError, ExitCode
 from generator.core.output import issues_to_json, issues_to_text
@@ -76,7 +79,22 @@ def cli(ctx: click.Context, debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
 
 
-VERBS = (build, carbon, check, demo, in_force, new, publish, release, serve, validate, verify)
+VERBS = (
+    build,
+    carbon,
+    check,
+    demo,
+    export,
+    in_force,
+    ledger,
+    new,
+    publish,
+    release,
+    serve,
+    validate,
+    verify,
+    verify_pack,
+)
 for _verb in VERBS:
     cli.add_command(_verb.command)
 

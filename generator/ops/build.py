@@ -22,6 +22,7 @@ from generator.render.site.assemble import render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
 from generator.render.word.copy import render_word
+from generator.render.word.emission_report import render_emission_reports
 from generator.render.word.redline import render_redlines
 from generator.render.word.report import render_assessment_reports
 
@@ -140,6 +141,7 @@ def build_all(
             },
         )
         files += render_assessment_reports(model, history, config, staging)
+        files += render_emission_reports(model, history, config, staging)
         if pdf:
             from generator.render.word.copy import write_pdfs
 

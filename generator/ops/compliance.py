@@ -9,25 +9,13 @@ differ from the engine beyond the tolerance without an explanation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator.carbon.calc.calendar import KIND_ZH, DeadlineStatus, calendar_years, evaluate
-from generator.carbon.calc.inventory import Inventory, compute_inventory, inventory_years
-from generator.carbon.calc.ledger import (
-    OFFSETS,
-    Ledger,
-    QuarterForecast,
-    compute_ledger,
-    ledger_records,
-    quarterly_forecast,
-)
-from generator.carbon.calc.verification import (
-    VerificationComparison,
-    compare,
-    verification_record,
-    verified_emissions,
-)
+from generator.carbon.calc.calendar import KIND_ZH, DeadlineStatus
+from generator.carbon.calc.cycle import cycle_years, year_compliance
+from generator.carbon.calc.inventory import Inventory, inventory_years
+from generator.carbon.calc.ledger import OFFSETS, Ledger
+from generator.carbon.calc.verification import VerificationComparison
 from generator.content.model import Model
 from generator.core.issues import Issue, Severity
 
@@ -38,62 +26,8 @@ def _no_lines(_file: str, _path: tuple[str | int, ...]) -> int | None:
     return None
 
 
-@dataclass
-class YearCompliance:
-    """Everything the annual cycle of one reporting year shows."""
-
-    year: int
-    inventory: Inventory | None = None
-    ledger: Ledger | None = None
-    verification: VerificationComparison | None = None
-    forecast: list[QuarterForecast] = field(default_factory=list)
-    calendar: list[DeadlineStatus] = field(default_factory=list)
-
-
 def _fmt(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.1')):,}"
-
-
-def year_compliance(
-    model: Model, year: int, today: str = "", inventories: dict[int, Inventory | None] | None = None
-) -> YearCompliance:
-    cache = inventories if inventories is not None else {}
-    for y in (year, year - 1):
-        if y not in cache:
-            cache[y] = compute_inventory(model, y)[0] if y in inventory_years(model) else None
-    result = YearCompliance(year, cache[year])
-    emissions, basis = verified_emissions(model, year, result.inventory)
-    records = ledger_records(model, year)
-    if records:
-        result.ledger = compute_ledger(records[-1], emissions, basis)
-    record = verification_record(model, year)
-    if record is not None and result.inventory is not None:
-        result.verification = compare(record, result.inventory)
-    if result.inventory is not None:
-        previous = cache.get(year - 1)
-        available = _forecast_available(model, year, result.ledger)
-        if available is not None:
-            result.forecast = quarterly_forecast(
-                year,
-                result.inventory.by_month,
-                previous.by_month if previous else None,
-                available,
-            )
-    if today and year in calendar_years():
-        result.calendar = evaluate(model, year, today)
-    return result
-
-
-def _forecast_available(model: Model, year: int, ledger: Ledger | None) -> Decimal | None:
-    """Allowances expected for the year: the ledger's, or last year's allocation and carry-over."""
-    if ledger is not None and ledger.allocated_t:
-        return ledger.available_t
-    previous = ledger_records(model, year - 1)
-    if not previous:
-        return ledger.available_t if ledger is not None else None
-    last = compute_ledger(previous[-1], None, "")
-    carried = last.total(("carry_out",))
-    return last.allocated_t + carried + (ledger.available_t if ledger is not None else Decimal(0))
 
 
 def ledger_findings(ledger: Ledger, locate: Locate, previous: Ledger | None = None) -> list[Issue]:
@@ -264,9 +198,7 @@ def calendar_findings(statuses: list[DeadlineStatus]) -> list[Issue]:
 def compliance_findings(model: Model, today: str = "", locate: Locate | None = None) -> list[Issue]:
     """Findings of every reporting year with an inventory or a ledger, as of `today`."""
     locate = locate or _no_lines
-    years = sorted(
-        set(inventory_years(model)) | {int(r.data["year"]) for r in ledger_records(model)}
-    )
+    years = cycle_years(model)
     cache: dict[int, Inventory | None] = {}
     issues: list[Issue] = []
     previous: Ledger | None = None

@@ -133,6 +133,8 @@ def evaluate(
     statuses = []
     for deadline in deadlines(year, calendar):
         done, when, evidence = _evidence(model, deadline)
+        if when and when > today:  # recorded as done after the reference date: not yet done then
+            done, when = False, ""
         days = (date.fromisoformat(deadline.due) - now).days
         if done:
             state = "late" if when and when > deadline.due else "done"
