@@ -15,7 +15,9 @@ from generator.carbon.calc.calendar import KIND_ZH, DeadlineStatus
 from generator.carbon.calc.cycle import cycle_years, year_compliance
 from generator.carbon.calc.inventory import Inventory, inventory_years
 from generator.carbon.calc.ledger import OFFSETS, Ledger
+from generator.carbon.calc.rounding import percent
 from generator.carbon.calc.verification import VerificationComparison
+from generator.carbon.report.compliance import t as tonnes
 from generator.content.model import Model
 from generator.core.issues import Issue, Severity
 
@@ -27,7 +29,8 @@ def _no_lines(_file: str, _path: tuple[str | int, ...]) -> int | None:
 
 
 def _fmt(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.1')):,}"
+    """Tonnes: whole numbers as such, else one decimal."""
+    return tonnes(value)
 
 
 def ledger_findings(ledger: Ledger, locate: Locate, previous: Ledger | None = None) -> list[Issue]:
@@ -59,7 +62,7 @@ def ledger_findings(ledger: Ledger, locate: Locate, previous: Ledger | None = No
         add(
             ("entries",),
             f"{ledger.year} 年度用于清缴的抵消量 {_fmt(offsets)} t 超过上限 {_fmt(limit)} t"
-            f"（配额的 {ledger.limit.total_share * 100 if ledger.limit else ''}%）{tag} (offsets exceed the limit)",
+            f"（配额的 {(ledger.limit.total_share * 100).normalize() if ledger.limit else ''}%）{tag} (offsets exceed the limit)",
             "LEDGER-OFFSET-LIMIT",
             Severity.ERROR,
             "超出部分须以配额清缴。",
@@ -135,7 +138,7 @@ def verification_findings(comparison: VerificationComparison, locate: Locate) ->
             field_path = ("sources", row.index, "explanation")
             message = (
                 f"排放源 {row.source_id} 核查值 {_fmt(row.verified_tco2 or Decimal(0))} 与核算值 "
-                f"{_fmt(row.engine_tco2)} tCO2 相差 {_fmt(row.difference_percent or Decimal(0))}%，"
+                f"{_fmt(row.engine_tco2)} tCO2 相差 {percent(row.difference_percent)}，"
                 f"超出容差 {row.tolerance_percent}%"
             )
         issues.append(

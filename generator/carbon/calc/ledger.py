@@ -259,7 +259,7 @@ def quarterly_forecast(
     for quarter in range(1, 5):
         months = [f"{year}-{m:02d}" for m in range(1, quarter * 3 + 1)]
         recorded = [m for m in months if m in monthly]
-        if not recorded:
+        if not any(m in monthly for m in months[-3:]):  # nothing of this quarter yet
             continue
         to_date = sum((monthly[m] for m in recorded), Decimal(0))
         share = Decimal(0)
