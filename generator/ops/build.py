@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.content.attachments import iter_attachments, resolve_inside
+from generator.content.model import Model
 from generator.content.project import load_project, require_model
 from generator.control.revisions import read_history
 from generator.control.texts import drafts_view, in_force_view, text_reader
@@ -150,8 +152,9 @@ def build_all(
                 [staging / f.path for f in files if f.path.endswith(".docx")], staging
             )
         _copy_downloads(staging)
+        links = _downloads(files) | _attachment_downloads(config, model, staging)
         progress("生成网站 (site)")
-        site_issues = render_site(model, history, config, staging, downloads=_downloads(files))
+        site_issues = render_site(model, history, config, staging, downloads=links)
         issues += site_issues
         if has_errors(site_issues):
             raise CemsError("网站生成失败 (site build failed)", site_issues)
@@ -170,3 +173,18 @@ def _copy_downloads(out_dir: Path) -> None:
     for part in ("word", "xlsx"):
         if (out_dir / part).is_dir():
             shutil.copytree(out_dir / part, docs / part, ignore=shutil.ignore_patterns("copies"))
+
+
+def _attachment_downloads(config: Config, model: Model, out_dir: Path) -> dict[str, str]:
+    """Evidence files the records reference, copied under out_dir/attachments/ for the site."""
+    links: dict[str, str] = {}
+    for record in model.records:
+        for attachment in iter_attachments(record.path, record.data):
+            source = resolve_inside(config.root, attachment.path)
+            if source is None or not source.is_file():
+                continue  # validate reports it
+            target = out_dir / "attachments" / attachment.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            links[f"attachment:{attachment.path}"] = f"downloads/attachments/{attachment.path}"
+    return links
