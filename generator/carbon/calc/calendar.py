@@ -107,13 +107,13 @@ def _evidence(model: Model, deadline: Deadline) -> tuple[bool, str, str]:
                 return True, "", record.path
         return False, "", "records/meter-readings"
     if kind in ("report_filing", "verification"):
-        record = verification_record(model, year)
-        if record is None:
-            return False, "", "records/verifications"
+        found = verification_record(model, year)
+        if found is None:
+            return False, "", "founds/verifications"
         when = (
-            str(record.data.get("report_submitted", "")) if kind == "report_filing" else record.date
+            str(found.data.get("report_submitted", "")) if kind == "report_filing" else found.date
         )
-        return bool(when), when, record.path
+        return bool(when), when, found.path
     ledgers = ledger_records(model, year)
     wanted = "free_allocation" if kind == "allocation" else "surrender"
     for record in ledgers:

@@ -8,7 +8,7 @@ tables as raw values (for the .xlsx); the monthly table is the data the platform
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -62,10 +62,10 @@ class _Context:
         self,
         name: str,
         headers: tuple[str, ...],
-        shown: list[tuple[Any, ...]],
-        raw: list[tuple[Cell, ...]],
+        shown: Sequence[Sequence[object]],
+        raw: Sequence[Sequence[Cell]],
     ) -> str:
-        self.tables.append(Table(name, headers, tuple(raw)))
+        self.tables.append(Table(name, headers, tuple(tuple(r) for r in raw)))
         return table(headers, shown)
 
 
@@ -318,12 +318,13 @@ def _changes(c: _Context) -> list[str]:
     prev, inv = c.previous, c.inventory
     if prev is None:
         return ["无上年度核算数据可比。"]
-    rows, raw = [], []
+    rows: list[tuple[str, ...]] = []
+    raw: list[tuple[Cell, ...]] = []
 
     def row(
         name: str, before: Decimal | None, now: Decimal | None, fmt: Callable[[Decimal | None], str]
     ) -> None:
-        change = None if before in (None, 0) or now is None else (now - before) / before * 100  # type: ignore[operator]
+        change = None if not before or now is None else (now - before) / before * 100
         rows.append((name, fmt(before), fmt(now), percent(change)))
         raw.append((name, _f(before), _f(now), _f(change)))
 

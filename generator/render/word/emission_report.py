@@ -77,7 +77,8 @@ def _document(
 
 def write_tables(report: EmissionReport, path: Path, core_date: str) -> str:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for sheet in list(workbook.worksheets):
+        workbook.remove(sheet)
     for table in report.tables:
         sheet = workbook.create_sheet(table.name[:31])
         sheet.append(list(table.headers))
