@@ -124,6 +124,32 @@ def ledger_findings(ledger: Ledger, locate: Locate, previous: Ledger | None = No
     return issues
 
 
+def consistency_findings(model: Model, ledger: Ledger, locate: Locate) -> list[Issue]:
+    """The compliance record's allocation and surrender must agree with the ledger's entries."""
+    issues = []
+    for record in model.records_of("allowance-compliance"):
+        if int(record.data["year"]) != ledger.year:
+            continue
+        for field_name, computed in (
+            ("allocated_t", ledger.allocated_t),
+            ("surrendered_t", ledger.surrendered_t),
+        ):
+            stated = Decimal(str(record.data[field_name]))
+            if stated != computed:
+                issues.append(
+                    Issue(
+                        record.path,
+                        locate(record.path, (field_name,)),
+                        field_name,
+                        f"{field_name} 为 {_fmt(stated)} t，台账 {ledger.record.id} 计算为 {_fmt(computed)} t "
+                        "(compliance record disagrees with the ledger)",
+                        Severity.WARNING,
+                        "LEDGER-COMPLIANCE-MISMATCH",
+                    )
+                )
+    return issues
+
+
 def verification_findings(comparison: VerificationComparison, locate: Locate) -> list[Issue]:
     path = comparison.record.path
     issues = []
@@ -210,6 +236,7 @@ def compliance_findings(model: Model, today: str = "", locate: Locate | None = N
         if found.ledger is not None:
             prior = previous if previous is not None and previous.year == year - 1 else None
             issues += ledger_findings(found.ledger, locate, prior)
+            issues += consistency_findings(model, found.ledger, locate)
             previous = found.ledger
         if found.verification is not None:
             issues += verification_findings(found.verification, locate)

@@ -153,3 +153,17 @@ def test_git_lfs_pointer_is_checked_by_its_oid(sample_copy: Path, run_cli) -> No
     (sample_copy / EVIDENCE).write_text(pointer.replace(oid[:4], "0000"), encoding="utf-8")
     code, text = _validate(run_cli, sample_copy)
     assert code == 1 and "Git LFS" in text
+
+
+def test_compliance_record_disagreeing_with_the_ledger(sample_copy: Path, run_cli) -> None:
+    _edit(
+        sample_copy,
+        "records/allowance-compliance/2025.yaml",
+        "surrendered_t: 55314",
+        "surrendered_t: 55300",
+    )
+    _code, issues = _check(run_cli, sample_copy, "2026-10-05")
+    found = [i for i in issues if i["code"] == "LEDGER-COMPLIANCE-MISMATCH"]
+    assert [(i["file"], i["field"]) for i in found] == [
+        ("records/allowance-compliance/2025.yaml", "surrendered_t")
+    ]
