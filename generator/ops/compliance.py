@@ -33,29 +33,27 @@ def _fmt(value: Decimal) -> str:
     return tonnes(value)
 
 
-def ledger_findings(ledger: Ledger, locate: Locate, previous: Ledger | None = None) -> list[Issue]:
-    path = ledger.record.path
-    issues: list[Issue] = []
+class _Findings:
+    """Issues on one ledger record, located by field path."""
+
+    def __init__(self, ledger: Ledger, locate: Locate) -> None:
+        self.path, self.locate, self.issues = ledger.record.path, locate, list[Issue]()
 
     def add(
+        self,
         field_path: tuple[str | int, ...],
         message: str,
         code: str,
         severity: Severity,
         hint: str = "",
     ) -> None:
-        issues.append(
-            Issue(
-                path,
-                locate(path, field_path),
-                "/".join(map(str, field_path)),
-                message,
-                severity,
-                code,
-                hint,
-            )
-        )
+        line = self.locate(self.path, field_path)
+        where = "/".join(map(str, field_path))
+        self.issues.append(Issue(self.path, line, where, message, severity, code, hint))
 
+
+def _offset_findings(ledger: Ledger, found: _Findings) -> None:
+    add = found.add
     limit, offsets = ledger.offset_limit_t, ledger.offsets_surrendered_t
     tag = f"（{ledger.limit.source}，{ledger.limit.tag}）" if ledger.limit else ""
     if limit is not None and offsets > limit:
@@ -84,6 +82,10 @@ def ledger_findings(ledger: Ledger, locate: Locate, previous: Ledger | None = No
                 "LEDGER-OFFSET-ORIGIN",
                 Severity.WARNING,
             )
+
+
+def _holding_findings(ledger: Ledger, found: _Findings, previous: Ledger | None) -> None:
+    add = found.add
     for instrument in ("allowance", *OFFSETS):
         if ledger.closing_t(instrument) < 0:
             add(
@@ -121,7 +123,14 @@ def ledger_findings(ledger: Ledger, locate: Locate, previous: Ledger | None = No
                 "LEDGER-CARRY",
                 Severity.WARNING,
             )
-    return issues
+
+
+def ledger_findings(ledger: Ledger, locate: Locate, previous: Ledger | None = None) -> list[Issue]:
+    """Offset limits, negative holdings, shortfall and carry-over of one year's ledger."""
+    found = _Findings(ledger, locate)
+    _offset_findings(ledger, found)
+    _holding_findings(ledger, found, previous)
+    return found.issues
 
 
 def consistency_findings(model: Model, ledger: Ledger, locate: Locate) -> list[Issue]:

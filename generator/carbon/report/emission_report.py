@@ -203,6 +203,16 @@ def _activity(c: _Context) -> list[str]:
         "因子来源",
     )
     c.tables.append(Table("活动数据和排放因子", headers, tuple(raw)))
+    return [
+        table(("编号", "消耗量", "活动数据", "排放因子", "是否实测"), rows),
+        "",
+        "各参数的数值和来源：",
+        "",
+        _parameters(c),
+    ]
+
+
+def _parameters(c: _Context) -> str:
     params, params_raw = [], []
     for r in c.inventory.results:
         for p in r.parameters:
@@ -225,13 +235,7 @@ def _activity(c: _Context) -> list[str]:
             tuple(params_raw),
         )
     )
-    return [
-        table(("编号", "消耗量", "活动数据", "排放因子", "是否实测"), rows),
-        "",
-        "各参数的数值和来源：",
-        "",
-        table(("编号", "参数", "数值", "来源类型", "可信度", "来源"), params),
-    ]
+    return table(("编号", "参数", "数值", "来源类型", "可信度", "来源"), params)
 
 
 def _production(c: _Context) -> list[str]:
