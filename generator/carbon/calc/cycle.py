@@ -6,7 +6,7 @@ site, the CLI and `cems check` show the same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from generator.carbon.calc.calendar import DeadlineStatus, calendar_years, evaluate
@@ -62,29 +62,54 @@ def year_compliance(
     if record is not None and result.inventory is not None:
         result.verification = compare(record, result.inventory)
     if result.inventory is not None:
-        previous = cache.get(year - 1)
-        available = _forecast_available(model, year, result.ledger)
-        if available is not None:
-            result.forecast = quarterly_forecast(
-                year,
-                result.inventory.by_month,
-                previous.by_month if previous else None,
-                available,
-            )
+        result.forecast = _forecast(
+            model, year, result.ledger, result.inventory, cache.get(year - 1)
+        )
     if today and year in calendar_years():
         result.calendar = evaluate(model, year, today)
     return result
 
 
-def _forecast_available(model: Model, year: int, ledger: Ledger | None) -> Decimal | None:
-    """Allowances expected for the year: the ledger's, or last year's allocation and carry-over."""
-    if ledger is not None and ledger.allocated_t:
-        return ledger.available_t
+QUARTER_END = {1: "03-31", 2: "06-30", 3: "09-30", 4: "12-31"}
+
+
+def _forecast(
+    model: Model, year: int, ledger: Ledger | None, inventory: Inventory, previous: Inventory | None
+) -> list[QuarterForecast]:
+    """Each quarter's forecast against what was known at its end: allocation and trades dated
+    by then (else last year's allocation as the estimate) and the carry-over from last year."""
+    available: dict[int, Decimal] = {}
+    notes: dict[int, str] = {}
+    for quarter, end in QUARTER_END.items():
+        found = _available_at(model, year, ledger, f"{year}-{end}")
+        if found is not None:
+            available[quarter], notes[quarter] = found
+    if not available:
+        return []
+    forecasts = quarterly_forecast(
+        year, inventory.by_month, previous.by_month if previous else None, available
+    )
+    return [replace(f, method=f.method + notes[f.quarter]) for f in forecasts]
+
+
+def _available_at(
+    model: Model, year: int, ledger: Ledger | None, end: str
+) -> tuple[Decimal, str] | None:
+    entries = [e for e in ledger.entries if e.date <= end] if ledger is not None else []
+    allocated = sum(
+        (e.quantity for e in entries if e.kind in ("free_allocation", "auction")), Decimal(0)
+    )
     previous = ledger_records(model, year - 1)
-    if not previous:
-        return ledger.available_t if ledger is not None else None
-    last = compute_ledger(previous[-1], None, "")
-    carried = last.total(("carry_out",))
-    if ledger is not None:  # its carry-in is last year's carry-out
-        return last.allocated_t + ledger.available_t
-    return last.allocated_t + carried
+    last = compute_ledger(previous[-1], None, "") if previous else None
+    note = ""
+    if not allocated:
+        if last is None:
+            return None
+        allocated, note = last.allocated_t, f"；配额按 {year - 1} 年度估计"
+    if ledger is not None:
+        carried = ledger.total(("carry_in",))
+    else:
+        carried = last.total(("carry_out",)) if last is not None else Decimal(0)
+    bought = sum((e.quantity for e in entries if e.kind == "buy"), Decimal(0))
+    sold = sum((e.quantity for e in entries if e.kind == "sell"), Decimal(0))
+    return allocated + carried + bought - sold, note

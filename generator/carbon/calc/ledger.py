@@ -249,11 +249,11 @@ def quarterly_forecast(
     year: int,
     monthly: Mapping[str, Decimal],
     previous: Mapping[str, Decimal] | None,
-    available_t: Decimal,
+    available_t: Decimal | Mapping[int, Decimal],
 ) -> list[QuarterForecast]:
     """At the end of each quarter with data: the year's emissions projected from the months
     recorded so far (scaled by last year's share of the same months when known, else linearly),
-    and the surplus or shortfall against `available_t`."""
+    and the surplus or shortfall against `available_t` (one figure, or one per quarter)."""
     forecasts = []
     previous_total = sum(previous.values(), Decimal(0)) if previous else Decimal(0)
     for quarter in range(1, 5):
@@ -261,6 +261,12 @@ def quarterly_forecast(
         recorded = [m for m in months if m in monthly]
         if not any(m in monthly for m in months[-3:]):  # nothing of this quarter yet
             continue
+        if isinstance(available_t, Mapping):
+            if quarter not in available_t:
+                continue
+            available = available_t[quarter]
+        else:
+            available = available_t
         to_date = sum((monthly[m] for m in recorded), Decimal(0))
         share = Decimal(0)
         if previous and previous_total:
@@ -271,6 +277,6 @@ def quarterly_forecast(
         else:
             projected, method = to_date * 12 / len(recorded), "按已记录月份线性外推"
         forecasts.append(
-            QuarterForecast(quarter, len(recorded), to_date, projected, available_t, method)
+            QuarterForecast(quarter, len(recorded), to_date, projected, available, method)
         )
     return forecasts

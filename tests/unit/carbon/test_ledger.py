@@ -113,6 +113,12 @@ def test_sample_ledger_2025() -> None:
     # the 2024 shortfall bought in two lots: 800 x 96.5 + 800 x 99.8 = 157,040 yuan (<= 18 万)
     assert ledger_2024.cost_yuan == 157040
     assert ledger_2024.total(("carry_out",)) == 61 == ledger.total(("carry_in",))
+    # the forecast knows only what was known at each quarter's end: the 2025 allocation came in
+    # June 2026, so every 2025 quarter estimates it as 2024's 55900, plus the 61 t carried in
+    forecast = year_compliance(model, 2025).forecast
+    assert [f.available_t for f in forecast] == [55961] * 4
+    assert "按 2024 年度估计" in forecast[0].method
+    assert forecast[-1].balance_t == 55961 - 55314  # the full year: projection = actual
 
 
 def test_quarterly_forecast_seasonal_and_linear() -> None:
