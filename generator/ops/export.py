@@ -136,9 +136,9 @@ def _rendered(
                 [out / f.path for f in generated if f.path.endswith(".docx")], out
             )
         for item in generated:
-            target = item.path
+            target = item.path.removeprefix("pdf/")  # each PDF beside its Word copy
             if target.startswith(("word/reports/", "xlsx/")):
-                target = "reports/" + target.split("/", 2)[-1]
+                target = "reports/" + target.rsplit("/", 1)[-1]
             files[target] = (out / item.path).read_bytes()
     return files
 

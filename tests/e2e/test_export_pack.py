@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -168,3 +170,24 @@ def test_export_without_git_is_refused(sample_copy: Path, run_cli, tmp_path: Pat
     code, _out, err = run_cli("export", "--root", str(sample_copy), "--year", "2025",
                               "--out", str(tmp_path / "p.zip"))  # fmt: skip
     assert code == 1 and "git" in err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftotext"),
+    reason="LibreOffice and poppler-utils are needed",
+)
+def test_pdf_copies_sit_beside_the_word_copies(pack, run_cli, tmp_path: Path) -> None:
+    root, _path, _head = pack
+    target = tmp_path / "pdf.zip"
+    # before the release nothing is in force: only the two reports are converted (fast)
+    code, _out, _err = run_cli("export", "--root", str(root), "--year", "2025", "--as-of",
+                               "2026-03-09", "--pdf", "--out", str(target))  # fmt: skip
+    assert code == 0
+    pdf = f"{REPORT}.pdf"
+    assert pdf in _names(target)
+    (tmp_path / "er.pdf").write_bytes(_read(target, pdf))
+    text = subprocess.run(["pdftotext", str(tmp_path / "er.pdf"), "-"], capture_output=True,
+                          text=True, encoding="utf-8", check=True).stdout  # fmt: skip
+    assert "二氧化碳排放报告" in text and "七、月度排放数据" in text
+    assert run_cli("verify-pack", str(target))[0] == 0
