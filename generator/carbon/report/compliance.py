@@ -153,6 +153,11 @@ def verification_markdown(comparison: VerificationComparison) -> list[str]:
             "",
         )
     )
+    notes = [
+        f"{label}：{' '.join(str(record.data[key]).split())}"
+        for key, label in (("spot_check", "抽查情况"), ("conclusion", "核查结论"))
+        if record.data.get(key)
+    ]
     return [
         f"核查机构：{record.data['verifier']}；核查报告 {record.data['report_number']}（{record.date}）；"
         f"比对容差 {comparison.tolerance_percent}%。",
@@ -161,6 +166,7 @@ def verification_markdown(comparison: VerificationComparison) -> list[str]:
             ("排放源", "名称", "核算值 tCO2", "核查值 tCO2", "差值", "差异 %", "结论", "差异说明"),
             rows,
         ),
+        *(line for note in notes for line in ("", note)),
     ]
 
 
