@@ -19,8 +19,10 @@ from generator.cli import (
     carbon,
     check,
     demo,
+    export,
     in_force,
     init,
+    ledger,
     migrate,
     new,
     publish,
@@ -29,6 +31,7 @@ from generator.cli import (
     serve,
     validate,
     verify,
+    verify_pack,
 )
 from generator.core.issues import CemsError, ExitCode
 from generator.core.oserrors import os_error
@@ -91,8 +94,10 @@ VERBS = (
     carbon,
     check,
     demo,
+    export,
     in_force,
     init,
+    ledger,
     migrate,
     new,
     publish,
@@ -101,6 +106,7 @@ VERBS = (
     serve,
     validate,
     verify,
+    verify_pack,
 )
 for _verb in VERBS:
     cli.add_command(_verb.command)

@@ -18,7 +18,11 @@ DOCUMENT_KINDS: dict[str, str] = {
     "form": "记录表单",
 }
 # Kinds the generator makes from records (never authored as files under content/documents).
-GENERATED_KINDS: dict[str, str] = {"report": "碳评估报告", "review-input": "管理评审输入材料"}
+GENERATED_KINDS: dict[str, str] = {
+    "report": "碳评估报告",
+    "review-input": "管理评审输入材料",
+    "emission-report": "二氧化碳排放报告",
+}
 STATUS_ZH = {"draft": "草稿", "effective": "有效", "obsolete": "作废"}
 
 

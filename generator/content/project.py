@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from generator.content.attachments import check_attachments
 from generator.content.discover import Sources, discover
 from generator.content.migrations import version_issues
 from generator.content.model import Model, build_model
@@ -33,6 +34,8 @@ def load_project(config: Config, today: date | None = None) -> Project:
     sources = discover(config, schemas)
     placeholders = placeholder_issues(sources.all_files())
     found = merge_placeholders(placeholders, validate_sources(sources, schemas, today))
+    if not has_errors(found):  # only well-formed attachment entries are checked
+        found += check_attachments(config.root, sources.records)
     versions = version_issues(sources.organisation)
     issues = sort_issues([*schemas.notes, *versions, *found])
     model = None if has_errors(issues) else build_model(sources, schemas)

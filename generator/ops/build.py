@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.carbon.calc.inventory import inventory_years
+from generator.content.attachments import iter_attachments, resolve_inside
 from generator.content.model import Model
 from generator.content.project import load_project, require_model
 from generator.control.review_dates import apply_reviews
@@ -31,6 +32,7 @@ from generator.render.site.assemble import check_site_templates, render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
 from generator.render.word.copy import reference_bytes, render_word
+from generator.render.word.emission_report import render_emission_reports
 from generator.render.word.redline import render_redlines
 from generator.render.word.report import render_assessment_reports
 from generator.render.word.review_pack import render_review_pack
@@ -180,12 +182,12 @@ def build_all(
                 [staging / f.path for f in files if f.path.endswith(".docx")], staging
             )
         _copy_downloads(staging)
+        links = _downloads(files) | _attachment_downloads(config, model, staging)
         progress("生成网站 (site)")
-        downloads = _downloads(files)
         site_issues = cache.run(
             "site",
             REPOSITORY_INPUTS,
-            (history, downloads, status, packs),
+            (history, links, status, packs),
             staging,
             lambda: Cached(
                 [],
@@ -194,7 +196,7 @@ def build_all(
                     history,
                     config,
                     staging,
-                    downloads=downloads,
+                    downloads=links,
                     status=status,
                     review_packs=packs,
                 ),
@@ -223,7 +225,8 @@ def _tables(model: Model, history: History, config: Config, out: Path) -> list[G
         if f.document_id.startswith("register:")
     }
     tables = render_record_tables(model, history, config, out, skip=designed)
-    return registers + tables + render_assessment_reports(model, history, config, out)
+    reports = render_assessment_reports(model, history, config, out)
+    return registers + tables + reports + render_emission_reports(model, history, config, out)
 
 
 def preflight(config: Config) -> None:
@@ -251,3 +254,18 @@ def _copy_downloads(out_dir: Path) -> None:
     for part in ("word", "xlsx"):
         if (out_dir / part).is_dir():
             shutil.copytree(out_dir / part, docs / part, ignore=shutil.ignore_patterns("copies"))
+
+
+def _attachment_downloads(config: Config, model: Model, out_dir: Path) -> dict[str, str]:
+    """Evidence files the records reference, copied under out_dir/attachments/ for the site."""
+    links: dict[str, str] = {}
+    for record in model.records:
+        for attachment in iter_attachments(record.path, record.data):
+            source = resolve_inside(config.root, attachment.path)
+            if source is None or not source.is_file():
+                continue  # validate reports it
+            target = out_dir / "attachments" / attachment.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            links[f"attachment:{attachment.path}"] = f"downloads/attachments/{attachment.path}"
+    return links

@@ -3,6 +3,7 @@ resources/data/check-rules.yaml judged against the records at a reference date."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from generator.control.types import DocumentControl, History
 from generator.core.config import Config
 from generator.core.findings import Finding, StatusReport
 from generator.core.issues import Issue, Severity, sort_issues
+from generator.ops.compliance import compliance_findings
 from generator.ops.rules import load_rule_modules
 from generator.ops.rules.base import REGISTRY, Context, load_catalogue, run_rules, specs
 
@@ -74,7 +76,7 @@ class CheckResult:
         return any(f.severity in levels for f in self.all_findings())
 
 
-def locator(project: Project) -> Any:
+def locator(project: Project) -> Callable[[str, tuple[str | int, ...]], int | None]:
     """Field path -> line number in the content files of `project`."""
     files = {f.rel: f for f in project.sources.all_files()}
 
@@ -131,5 +133,6 @@ def run_check(config: Config, today: str | None = None) -> CheckResult:
     overdue = [c for c in controls if c.review_overdue]
     drafts = [c for c in controls if c.draft and model.document(c.document_id) is not None]
     report, rule_issues = status_report(model, as_of, history, locator(project))
+    rule_issues += compliance_findings(model, reference, locator(project))
     issues = sort_issues(list(project.issues) + history_issues + rule_issues)
     return CheckResult(reference, issues, list(report.findings), drafts, overdue, history, report)

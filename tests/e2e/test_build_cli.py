@@ -92,3 +92,20 @@ def test_document_page_shows_approved_fingerprint_and_record_authors(built) -> N
     assert f"`{digest}`" in page and "与当前文本一致" in page
     register = (out / "site-src" / "docs" / "registers" / "training.md").read_text(encoding="utf-8")
     assert "记录人（git）：陈晓宇 2026-03-02 09:00" in register
+
+
+def test_site_has_the_compliance_section(built) -> None:
+    """碳排放报告与履约: each year's report, verification, ledger, calendar; evidence linked."""
+    _root, out, _code, _head = built
+    docs = out / "site-src" / "docs" / "compliance"
+    year = (docs / "2025.md").read_text(encoding="utf-8")
+    assert "55,314 t" in year and "547 t" in year  # obligation and surplus from the ledger
+    assert "## 核查比对" in year and "## 季度配额盈缺预测" in year
+    assert "downloads/word/reports/ER-2025-二氧化碳排放报告.docx" in year
+    pdf = "downloads/attachments/records/verifications/evidence/VER-2025-report.pdf"
+    assert pdf in year and (out / "site" / pdf).is_file()
+    assert "七、月度排放数据" in (docs / "2025-report.md").read_text(encoding="utf-8")
+    calendar = (docs / "calendar.md").read_text(encoding="utf-8")
+    assert "# 履约日历" in calendar and "配额清缴履约" in calendar
+    html = (out / "site" / "compliance" / "2025" / "index.html").read_text(encoding="utf-8")
+    assert "配额和抵消台账" in html

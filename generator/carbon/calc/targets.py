@@ -21,6 +21,7 @@ from typing import Any
 
 from generator.carbon.calc.exact import dec, exact, quotient, ratio
 from generator.carbon.calc.inventory import Inventory
+from generator.carbon.calc.verification import allowance_balance
 from generator.content.model import Model, Record
 from generator.core.issues import Issue, Severity
 
@@ -284,6 +285,8 @@ def objective_progress(
         for item in record.data["objectives"]:
             metric, unit = str(item["metric"]), str(item.get("unit", ""))
             actual, note = _actual(metric, unit, inventory)
+            if metric == "allowance_balance":  # carbon asset: computed from the ledger
+                actual, note = allowance_balance(model, inventory)
             base = _dec(item.get("baseline_value"))
             if base is None and baseline is not None:
                 base = (
@@ -298,7 +301,8 @@ def objective_progress(
             if metric in ("total_tco2", "intensity") and not inventory.complete:
                 actual, note = None, NOT_EVALUATED
             if actual is not None and target is not None:
-                achieved = actual <= target
+                # a balance must not fall below its target; emissions must not exceed theirs
+                achieved = actual >= target if metric == "allowance_balance" else actual <= target
                 # not met yet, but the target year is still ahead: in progress, not failed
                 if not achieved and inventory.year < int(item["target_year"]):
                     achieved = None

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from generator.carbon.report.emission_report import load_structure
 from generator.content.model import DOCUMENT_KINDS, Model
 from generator.content.schemas import load_schemas
 from generator.control.types import History
@@ -21,6 +22,7 @@ from generator.core.config import Config
 from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import Issue
 from generator.render.site.carbon import carbon_pages
+from generator.render.site.compliance import compliance_pages
 from generator.render.site.mkdocs import (
     build_mkdocs,
     load_base_config,
@@ -118,6 +120,7 @@ def _nav(
     archived: list[Page],
     registers: list[Page],
     carbon: list[Page],
+    compliance: list[Page] | None = None,
 ) -> list[Any]:
     by_path = {p.path: p for p in documents}
     kinds: list[Any] = ["documents/index.md"]
@@ -138,6 +141,8 @@ def _nav(
     ]
     if carbon:
         nav.append({"碳排放": [{nav_title(p.title): p.path} for p in carbon]})
+    if compliance:
+        nav.append({"碳排放报告与履约": [{nav_title(p.title): p.path} for p in compliance]})
     if archived:
         nav.append(
             {
@@ -208,6 +213,8 @@ def render_site(
     current = {k: v for k, v in paths.items() if v.startswith("documents/")}
     registers = register_pages(ctx, schemas, current)
     carbon, carbon_files, issues = carbon_pages(ctx)
+    structure = load_structure(config.template("emission-report", "structure.yaml"))
+    compliance = compliance_pages(ctx, structure)
     pages = [
         home_page(ctx, paths),
         documents_index(ctx, current),
@@ -217,6 +224,7 @@ def render_site(
         clause_matrix_page(ctx, paths),
         releases_page(ctx, paths),
         *carbon,
+        *compliance,
     ]
     running = [status_page(ctx, status)] if status is not None else []
     running += [
@@ -239,7 +247,7 @@ def render_site(
     base = load_base_config(config)
     prepare_theme(config, base, src_dir)
     site_name = f"{model.organisation.short_name}碳排放管理体系"
-    nav = _nav(model, documents, archived, registers, carbon)
+    nav = _nav(model, documents, archived, registers, carbon, compliance)
     if running:
         nav.insert(1, {"体系运行": [{nav_title(p.title): p.path} for p in running]})
     write_site_config(src_dir / "mkdocs.yml", site_config(base, site_name, nav, version))
