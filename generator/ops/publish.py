@@ -26,6 +26,7 @@ from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.git.client import RELEASE_PREFIX, Git
 from generator.render.site.assemble import downloads_from, render_site
+from generator.render.site.mkdocs import load_base_config, write_version_sitemap
 from generator.render.tables.writer import render_registers
 from generator.render.word.copy import render_word
 
@@ -105,6 +106,7 @@ def _build_version(
     if has_errors(issues):
         return "", issues
     shutil.copytree(out / "site", target)
+    write_version_sitemap(target, version.name, str(load_base_config(config).get("site_url") or ""))
     title = "草稿（未发布）"
     release = next((r for r in history.releases if r.tag == version.tag), None)
     if version.tag:

@@ -8,8 +8,10 @@ gathered before anything is written, so links between pages are consistent.
 
 from __future__ import annotations
 
+import posixpath
+import re
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.content.model import DOCUMENT_KINDS, Model
@@ -19,6 +21,7 @@ from generator.core.config import Config
 from generator.core.issues import Issue
 from generator.render.site.carbon import carbon_pages
 from generator.render.site.mkdocs import (
+    add_search_dictionary,
     build_mkdocs,
     load_base_config,
     prepare_theme,
@@ -100,6 +103,31 @@ def _document_pages(ctx: SiteContext) -> tuple[list[Page], list[Page], dict[str,
     return current, archived, paths
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
+
+
+def content_images(model: Model, root: Path, paths: dict[str, str]) -> dict[str, Path]:
+    """Images the documents' bodies link to, keyed by where they go in docs/: beside the
+    document's page, at the same relative path as beside its source file, so the body's
+    link works unchanged on the site (as it does in the Word copy)."""
+    found: dict[str, Path] = {}
+    root = root.resolve()
+    for doc in model.documents:
+        page = paths.get(doc.id)
+        if not page:
+            continue
+        source_dir = (root / doc.path).parent
+        for src in _IMAGE.findall(doc.body):
+            if "://" in src or src.startswith(("/", "data:", "#")):
+                continue
+            file = (source_dir / src).resolve()
+            if file.is_file() and file.is_relative_to(root):
+                target = posixpath.normpath((PurePosixPath(page).parent / src).as_posix())
+                if not target.startswith("../"):
+                    found[target] = file
+    return found
+
+
 def nav_title(text: str) -> str:
     """A nav title safe in every theme context: Material prints nav titles unescaped (and
     un-escapes them again with `striptags` in <title>), so markup characters are replaced by
@@ -132,7 +160,14 @@ def _nav(
         {"发布历史": "releases.md"},
     ]
     if carbon:
-        nav.append({"碳排放": [{nav_title(p.title): p.path} for p in carbon]})
+        nav.append(
+            {
+                "碳排放": [
+                    p.path if p.path == "carbon/index.md" else {nav_title(p.title): p.path}
+                    for p in carbon
+                ]
+            }
+        )
     if archived:
         nav.append(
             {
@@ -184,7 +219,7 @@ def render_site(
     registers = register_pages(ctx, schemas, current)
     carbon, carbon_files, issues = carbon_pages(ctx)
     pages = [
-        home_page(ctx, paths),
+        home_page(ctx, paths, carbon=bool(carbon)),
         documents_index(ctx, current),
         *documents,
         registers_index(ctx, registers),
@@ -201,6 +236,9 @@ def render_site(
         pages += [archive_index(ctx, entries), *archived]
 
     _write_pages(docs_dir, pages, templates / "assets")
+    for rel, image in sorted(content_images(model, config.root, paths).items()):
+        (docs_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(image, docs_dir / rel)
     for rel, data in sorted(carbon_files.items()):
         (docs_dir / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs_dir / rel).write_bytes(data)
@@ -209,6 +247,8 @@ def render_site(
     prepare_theme(config, base, src_dir)
     site_name = f"{model.organisation.short_name}碳排放管理体系"
     nav = _nav(model, documents, archived, registers, carbon)
-    write_site_config(src_dir / "mkdocs.yml", site_config(base, site_name, nav, version))
+    mk_config = site_config(base, site_name, nav, version)
+    add_search_dictionary(mk_config, src_dir)
+    write_site_config(src_dir / "mkdocs.yml", mk_config)
     sources = {p.path: p.source for p in pages if p.source}
     return issues + build_mkdocs(src_dir / "mkdocs.yml", sources)

@@ -147,6 +147,9 @@ def status_text(doc: Document, control: DocumentControl) -> str:
     return doc.status_zh
 
 
+DOCUMENT_SEARCH_BOOST = 3  # Material's per-page search boost for documents in force
+
+
 def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
     model, control = ctx.model, ctx.history.control(doc.id)
     withdrawn = is_withdrawn(doc, control)
@@ -161,6 +164,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         "document.md.j2",
         doc=doc,
         withdrawn=withdrawn,
+        search_boost=DOCUMENT_SEARCH_BOOST,
         withdrawn_when=(
             control.withdrawn_in.effective_date if control.withdrawn_in else doc.status_zh
         ),
@@ -330,7 +334,7 @@ def release_note(message: str) -> str:
     return "　".join(kept)
 
 
-def home_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
+def home_page(ctx: SiteContext, paths: dict[str, str], *, carbon: bool = False) -> Page:
     model, history = ctx.model, ctx.history
     org = model.organisation
     release = history.latest_release
@@ -374,5 +378,7 @@ def home_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
         changes=changes,
         withdrawn=withdrawn,
         n_documents=len([p for p in paths.values() if p.startswith("documents/")]),
+        carbon=carbon,
+        n_archived=len([p for p in paths.values() if p.startswith("archive/")]),
     )
     return Page("index.md", "首页", markdown, "content/organisation.yaml")
