@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -42,11 +42,16 @@ def _text(result: CheckResult) -> str:
 @click.command("check")
 @root_option
 @format_option
-@click.option("--today", callback=_date, default=None, help="参照日期，默认最新提交的日期。")
+@click.option(
+    "--today",
+    callback=_date,
+    default=None,
+    help="参照日期 YYYY-MM-DD，默认今天 (reference date; default: today).",
+)
 @click.option("--strict", is_flag=True, help="警告（如评审逾期）也算失败 (warnings fail too).")
 def command(root: Path, fmt: str, today: str | None, strict: bool) -> None:
     """检查文件评审是否逾期、有无未发布的修改和校验错误 (check reviews, drafts, validity)."""
-    result = run_check(config_for(root), today)
+    result = run_check(config_for(root), today or date.today().isoformat())
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -162,9 +163,11 @@ def test_check_reports_drafts_and_overdue_reviews(org: Org, run_cli) -> None:
     org.doc("CEMS-QP-90", body="还在修改")
     org.commit("修订中", "2024-06-01")
 
-    code, out, _err = run_cli("check", "--root", str(org.root))
+    code, out, _err = run_cli("check", "--root", str(org.root), "--today", "2024-06-01")
     assert code == 0
     assert "CEMS-QP-90（现行 A/0）：修订中" in out and "参照日期 2024-06-01" in out
+    code, out, _err = run_cli("check", "--root", str(org.root))  # the reference date: today
+    assert f"参照日期 {date.today().isoformat()}" in out
 
     code, out, _err = run_cli("check", "--root", str(org.root), "--today", "2025-02-01")
     assert code == 0 and "REVIEW-OVERDUE" in out and "2025-01-15" in out

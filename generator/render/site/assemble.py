@@ -24,6 +24,7 @@ from generator.render.site.mkdocs import (
     add_search_dictionary,
     build_mkdocs,
     load_base_config,
+    patch_search_worker,
     prepare_theme,
     site_config,
     site_templates_dir,
@@ -251,4 +252,6 @@ def render_site(
     add_search_dictionary(mk_config, src_dir)
     write_site_config(src_dir / "mkdocs.yml", mk_config)
     sources = {p.path: p.source for p in pages if p.source}
-    return issues + build_mkdocs(src_dir / "mkdocs.yml", sources)
+    issues += build_mkdocs(src_dir / "mkdocs.yml", sources)
+    patch_search_worker(out_dir / "site")
+    return issues

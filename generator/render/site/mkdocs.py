@@ -252,3 +252,23 @@ def write_version_sitemap(site_dir: Path, version: str, site_url: str = "") -> i
     (site_dir / "sitemap.xml").write_bytes(data)
     (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
     return len(urls)
+
+
+# Material's search worker segments a Chinese query greedily into words of the index but never
+# tries the whole query (`j < query.length` in integrations/search/query/segment): 碳评估 is
+# searched as 碳* even when 碳评估 is a word of the index, and 碳* also matches 碳酸钙. Letting
+# the loop reach the query's end makes a query that is itself a word stay whole; a query made
+# of several words is cut as before. Matched exactly, so another Material release is left alone.
+_SEGMENT_LOOP = "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
+_SEGMENT_FIXED = "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
+
+
+def patch_search_worker(site_dir: Path) -> bool:
+    """Let a whole Chinese query match its word in the index; True when a worker was fixed."""
+    patched = False
+    for worker in sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.js")):
+        text = worker.read_text(encoding="utf-8")
+        if text.count(_SEGMENT_LOOP) == 1:
+            worker.write_text(text.replace(_SEGMENT_LOOP, _SEGMENT_FIXED), encoding="utf-8")
+            patched = True
+    return patched
