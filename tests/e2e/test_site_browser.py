@@ -151,7 +151,7 @@ def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
             page.locator(".md-version__current").hover(force=True)  # opens the selector
             page.locator(".md-version__link", has_text="2025-01").first.click()
             # the selector keeps the page: the same document in the older version
-            page.wait_for_url(f"**/2025-01/{page_path}")
+            page.wait_for_url(f"**/2025-01/{page_path}**")
             page.screenshot(path="/tmp/cems-site-version.png")
             assert audit_id in page.locator("article h1").inner_text()
             assert "增补条款" not in page.locator("article").inner_text()
