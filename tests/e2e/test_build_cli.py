@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 ZHOU = ("周建国", "zhou.jianguo@yanling-ceramics.example")
 CHEN = ("陈晓宇", "chen.xiaoyu@yanling-ceramics.example")
@@ -91,3 +93,83 @@ def test_document_page_shows_approved_fingerprint_and_record_authors(built) -> N
     assert f"`{digest}`" in page and "与当前文本一致" in page
     register = (out / "site-src" / "docs" / "registers" / "training.md").read_text(encoding="utf-8")
     assert "记录人（git）：陈晓宇 2026-03-02 09:00" in register
+
+
+# ---- registers and reports as a person reads them ----------------------------------------
+
+_NUMBER = re.compile(r"[0-9A-Za-z.,:/%+\-−_()#°~]{1,24}")
+
+
+def _cell_width_pt(cell) -> float | None:
+    tc_pr = cell._tc.tcPr
+    width = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
+    if width is None or width.get(qn("w:type")) not in (None, "dxa"):
+        return None
+    return int(width.get(qn("w:w"))) / 20  # twips -> pt
+
+
+def _font_pt(cell) -> float:
+    sizes = [r.font.size.pt for p in cell.paragraphs for r in p.runs if r.font.size]
+    return max(sizes, default=10.5)
+
+
+def _wrapped_numbers(path: Path) -> list[str]:
+    """Numbers, dates and codes wider than their cell (Word would break them), measured at
+    0.5 em per digit (Times New Roman, SimSun) plus Word's 0.19 cm cell margins each side."""
+    found = []
+    for table in Document(str(path)).tables:
+        for row in table.rows:
+            for cell in row.cells:
+                text = cell.text.strip()
+                if not (_NUMBER.fullmatch(text) and any(ch.isdigit() for ch in text)):
+                    continue
+                width = _cell_width_pt(cell)
+                need = len(text) * 0.5 * _font_pt(cell) + 2 * 0.19 * 28.35
+                if width is not None and need > width:
+                    found.append(f"{path.name}: {text!r} needs {need:.0f} pt, cell {width:.0f} pt")
+    return found
+
+
+def test_no_register_or_report_breaks_a_number_inside_a_cell(built) -> None:
+    _root, out, _code, _head = built
+    files = sorted((out / "word" / "registers").glob("*.docx"))
+    files += sorted((out / "word" / "reports").glob("*.docx"))
+    assert len(files) >= 15
+    problems = [p for path in files for p in _wrapped_numbers(path)]
+    assert problems == []
+
+
+def test_registers_carry_a_page_header_with_form_and_data_as_of(built) -> None:
+    _root, out, _code, head = built
+    for path in sorted((out / "word" / "registers").glob("*.docx")):
+        document = Document(str(path))
+        header = document.sections[0].header
+        text = "\n".join(p.text for p in header.paragraphs)
+        assert "北京燕岭精密陶瓷有限公司" in text and document.core_properties.title in text
+        assert f"数据截至提交 {head[:12]}，2026-03-02" in text
+        assert "第" in text and "页 共" in text
+        fields = header._element.xml
+        assert "PAGE" in fields and "NUMPAGES" in fields
+    plans = Document(str(out / "word" / "registers" / "碳排放管理实施方案.docx"))
+    plan_header = "\n".join(p.text for p in plans.sections[0].header.paragraphs)
+    assert "记录表单 CEMS-F-09（A/0）" in plan_header
+
+
+def test_a_plan_with_milestones_is_printed_once_not_per_milestone(built) -> None:
+    root, out, _code, _head = built
+    import yaml
+
+    plans = [
+        yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((root / "records" / "implementation-plans").glob("*.yaml"))
+    ]
+    document = Document(str(out / "word" / "registers" / "碳排放管理实施方案.docx"))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert f"共 {len(plans)} 条" in body
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for plan in plans:
+        measures = " ".join(str(plan["measures"]).split())
+        printed = [c for c in set(cells) if measures[:30] in " ".join(c.split())]
+        assert len(printed) == 1, plan["id"]
+        for milestone in plan["schedule"]:
+            assert str(milestone["milestone"]) in cells

@@ -324,6 +324,7 @@ def archive_index(ctx: SiteContext, entries: list[tuple[str, str, str]]) -> Page
 
 
 _GENERATED_PARTS = ("修订文件", "作废文件", "回收副本", "Effective-Date")
+_ENGLISH_GIST = re.compile(r"\s*\(release [^()]*\)")
 
 
 def release_note(message: str) -> str:
@@ -331,7 +332,8 @@ def release_note(message: str) -> str:
     without the generated lists (they are shown as tables) and trailers."""
     paragraphs = [p.strip() for p in message.strip().split("\n\n") if p.strip()]
     kept = [p for p in paragraphs[:2] if not p.startswith(_GENERATED_PARTS)]
-    return "　".join(kept)
+    # tags made by earlier cems releases end their summary with an English gist
+    return _ENGLISH_GIST.sub("", "　".join(kept))
 
 
 def home_page(ctx: SiteContext, paths: dict[str, str], *, carbon: bool = False) -> Page:

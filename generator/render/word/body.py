@@ -9,6 +9,7 @@ instance, and the printed number must match the source exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.render.word import ooxml as xml
+from generator.render.word.widths import content_widths
 
 MONO_FONT = "Consolas"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
+_MARKUP = re.compile(r"[*`~\\]|\[|\]\([^)]*\)")
 
 
 def parser() -> MarkdownIt:
@@ -254,7 +257,27 @@ def add_table(
             xml.repeat_header_row(table.rows[r])
             for cell in table.rows[r].cells:
                 xml.shade_cell(cell, "E7E6E6")
+    _set_widths(table, rows, header_rows, columns, width)
     return table
+
+
+TABLE_FONT_PT = 10.5  # the Normal style's 五号
+
+
+def _set_widths(
+    table: Any, rows: list[list[Token]], header_rows: int, columns: int, width: int
+) -> None:
+    """Column widths from the cells' text, so numbers and dates never break (widths.py)."""
+    texts = [[""] * len(rows) for _ in range(columns)]
+    for r, row in enumerate(rows):
+        for c, token in enumerate(row):
+            texts[c][r] = _MARKUP.sub("", token.content) if r >= header_rows else ""
+    widths = content_widths(texts, TABLE_FONT_PT, width)
+    table.autofit = False
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
+        for cell in table.columns[c].cells:
+            cell.width = w
 
 
 # ---- the reference template ---------------------------------------------------------------

@@ -124,7 +124,7 @@ def renderer_fingerprint() -> str:
     """Version and source of the modules that shape a copy, so a code change re-renders."""
     digest = hashlib.sha256(RENDERER_VERSION.encode("utf-8"))
     here = Path(__file__).resolve().parent
-    for name in ("copy.py", "layout.py", "body.py", "ooxml.py", "reproducible.py"):
+    for name in ("copy.py", "layout.py", "body.py", "ooxml.py", "reproducible.py", "widths.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
 

@@ -21,6 +21,7 @@ from generator.control.types import (
 )
 from generator.render.word import ooxml as xml
 from generator.render.word.context import CopyContext, distribution_number
+from generator.render.word.widths import fit_widths, minimum_widths
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 HEADING_FONT = ("Arial", "SimHei")
@@ -63,15 +64,18 @@ def _text(
     return run
 
 
-def _widths(table: Any, widths_cm: list[float], total: int) -> None:
-    """Fixed column widths scaled to the text column (cell widths are what Word honours)."""
+def _widths(
+    table: Any, widths_cm: list[float], total: int, minimum: list[int] | None = None
+) -> None:
+    """Fixed column widths scaled to the text column (cell widths are what Word honours);
+    a column is never narrower than its `minimum` (a number or a tag that must not break)."""
     table.autofit = False
-    scale = total / Cm(sum(widths_cm))
-    for column, width in zip(table.columns, widths_cm, strict=False):
-        column.width = int(Cm(width) * scale)
+    emu = fit_widths(widths_cm, minimum or [0] * len(widths_cm), total)
+    for column, width in zip(table.columns, emu, strict=False):
+        column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm, strict=False):
-            cell.width = int(Cm(width) * scale)
+        for cell, width in zip(row.cells, emu, strict=False):
+            cell.width = width
 
 
 def _grid(
@@ -96,7 +100,11 @@ def _grid(
             for cell in table.rows[r].cells:
                 xml.shade_cell(cell, "E7E6E6")
         xml.no_split_row(table.rows[r])
-    _widths(table, widths_cm, total)
+    columns = [
+        [row[c] if c < len(row) else "" for row in rows[header_rows:]]
+        for c in range(len(widths_cm))
+    ]
+    _widths(table, widths_cm, total, minimum_widths(columns, size))
     return table
 
 
@@ -196,7 +204,7 @@ def approval_rows(ctx: CopyContext) -> list[list[str]]:
             MEANING_REVIEW,
             "、".join(s.name for s in reviewers) or "—",
             _when(reviewers[-1]) if reviewers else "—",
-            "审查通过（Reviewed-by）",
+            "审查通过（提交说明中的审核人签署）",
         ],
         [
             MEANING_APPROVE,
