@@ -173,3 +173,48 @@ def test_a_plan_with_milestones_is_printed_once_not_per_milestone(built) -> None
         assert len(printed) == 1, plan["id"]
         for milestone in plan["schedule"]:
             assert str(milestone["milestone"]) in cells
+
+
+def _all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def test_forms_are_blank_forms_with_the_schemas_chinese_titles(built) -> None:
+    """Every 记录表单 prints the form a person fills in: its number and revision, each field
+    under its Chinese title (lists of items as grids), never the YAML keys."""
+    root, out, _code, _head = built
+    from generator.content.project import load_project, require_model
+    from generator.content.schemas import load_schemas
+    from generator.core.config import Config
+
+    config = Config.for_root(root)
+    model = require_model(load_project(config))
+    schemas = load_schemas(config.schemas_dir, config.root)
+    forms = [d for d in model.documents if d.kind == "form" and d.record_type]
+    assert len(forms) == 18
+    for form in forms:
+        path = next((out / "word").glob(f"{form.id}-*.docx"))
+        document = Document(str(path))
+        text = _all_text(document)
+        assert f"表单编号：{form.id}　版本/修改状态：A/0" in text, form.id
+        schema = schemas.inlined(schemas.records[form.record_type])
+        for key, prop in schema["properties"].items():
+            if key == "clauses":
+                continue
+            assert prop["title"] in text, (form.id, key)
+            assert f"`{key}`" not in text and f"{key}[]" not in text, (form.id, key)
+            items = prop.get("items") or {}
+            for sub in (items.get("properties") or prop.get("properties") or {}).values():
+                assert sub["title"] in text, (form.id, key)
+        assert "activity_unit" not in text and "out_of_city" not in text, form.id
+        # choices the form offers (outside grids) are tick boxes in the schema's words
+        titles = [
+            t
+            for prop in schema["properties"].values()
+            for sub in [prop, *((prop.get("properties") or {}).values())]
+            for t in (sub.get("x-enum-titles") or {}).values()
+        ]
+        for title in titles:
+            assert f"□ {title}" in text, (form.id, title)

@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 
 from generator.content.model import Document, Model
+from generator.content.schemas import load_schemas
 from generator.control.types import DocumentControl, History, distribution_code
 from generator.core.config import Config
+from generator.render.word.form import BlankForm, blank_form
 
 STATUS_IN_FORCE, STATUS_DRAFT, STATUS_WITHDRAWN = "in_force", "draft", "withdrawn"
 MASTER_NUMBER = "母本"
@@ -31,6 +33,7 @@ class CopyContext:
     base_dir: str  # the document's folder, for relative images
     department: str = ""  # set for a department's controlled copy
     distribution_number: str = ""
+    form: BlankForm | None = None  # a form document's blank form, from its record schema
 
     @property
     def status(self) -> str:
@@ -76,6 +79,15 @@ def source_commit(control: DocumentControl, history: History) -> str:
     return history.head_commit
 
 
+def form_of(config: Config, document: Document) -> BlankForm | None:
+    """The blank form of a form document whose record type has a schema."""
+    if document.kind != "form" or not document.record_type:
+        return None
+    schemas = load_schemas(config.schemas_dir, config.root)
+    schema = schemas.records.get(document.record_type)
+    return blank_form(schemas.inlined(schema)) if schema is not None else None
+
+
 def context_for(
     model: Model, history: History, config: Config, document: Document, department: str = ""
 ) -> CopyContext:
@@ -92,4 +104,5 @@ def context_for(
         distribution_number=distribution_number(document, control, department)
         if department
         else "",
+        form=form_of(config, document),
     )
