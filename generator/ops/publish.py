@@ -66,10 +66,13 @@ def _read_history(config: Config, model: Model, at: str | None) -> tuple[History
     return read_history(config, model, at=at)
 
 
-def _word_and_registers(model: Model, history: History, config: Config, out: Path) -> list[Issue]:
-    """Word copies and Excel registers for the downloads."""
+def _word_and_registers(
+    model: Model, history: History, config: Config, out: Path, superseded_by: str = ""
+) -> list[Issue]:
+    """Word copies and Excel registers for the downloads; an older release's copies are
+    marked 已替代 (only the release in force offers controlled copies)."""
     try:
-        render_word(model, history, config, out)
+        render_word(model, history, config, out, superseded_by=superseded_by)
         render_registers(model, history, config, out)
     except CemsError as error:
         return [
@@ -80,7 +83,7 @@ def _word_and_registers(model: Model, history: History, config: Config, out: Pat
 
 
 def _build_version(
-    clone: Path, version: Version, work: Path, target: Path, word: bool
+    clone: Path, version: Version, work: Path, target: Path, word: bool, newest: str = ""
 ) -> tuple[str, list[Issue]]:
     """Check out one version in the clone and build its site into `target`; returns its title."""
     _git(clone, "checkout", "-q", "-f", "--detach", version.rev)
@@ -97,11 +100,18 @@ def _build_version(
     history, issues = _read_history(config, project.model, version.tag or None)
     if has_errors(issues):
         return "", issues
+    superseded_by = _superseded_by(history, version, newest)
     if word:
-        issues += _word_and_registers(project.model, history, config, out)
+        issues += _word_and_registers(project.model, history, config, out, superseded_by)
     downloads = downloads_from(out, project.model)
     issues += render_site(
-        project.model, history, config, out, downloads=downloads, version=version.name
+        project.model,
+        history,
+        config,
+        out,
+        downloads=downloads,
+        version=version.name,
+        superseded_by=superseded_by,
     )
     if has_errors(issues):
         return "", issues
@@ -113,6 +123,14 @@ def _build_version(
         label = release.version if release else version.name
         title = f"{label}（{release.effective_date}）" if release else label
     return title, issues
+
+
+def _superseded_by(history: History, version: Version, newest: str) -> str:
+    """The newest release's version when `version` is an older release, else ""."""
+    if not version.tag or not newest or version.tag == newest:
+        return ""
+    release = next((r for r in history.releases if r.tag == newest), None)
+    return release.version if release else newest.removeprefix(RELEASE_PREFIX)
 
 
 def _redirect(path: Path, target: str) -> None:
@@ -187,8 +205,9 @@ def publish_versions(
         for version in versions:
             if progress:
                 progress(f"构建版本 {version.name} (building version {version.name})")
+            newest = next((v.tag for v in reversed(versions) if v.tag), "")
             title, found = _build_version(
-                clone, version, Path(tmp), versions_dir / version.name, word
+                clone, version, Path(tmp), versions_dir / version.name, word, newest
             )
             issues += found
             if title:

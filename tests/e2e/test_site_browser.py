@@ -114,11 +114,10 @@ def test_search_for_a_term_of_the_standard_finds_its_procedure_first(published) 
         browser = _browser(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(base + "2025-03/")
-            page.locator("label.md-search__icon, .md-search__input").first.click()
-            first = page.locator("li.md-search-result__item > a.md-search-result__link").first
-            _search_until_found(page, "碳评估", first)
-            page.wait_for_timeout(500)  # results arrive in one message; let them render
+            # a shared search link runs the whole query once (typing races the worker)
+            page.goto(base + "2025-03/?q=" + quote("碳评估"))
+            whole = page.locator(f'a.md-search-result__link[href*="h={quote("碳评估")}"]').first
+            whole.wait_for(timeout=60_000)
             links = page.locator("li.md-search-result__item > a.md-search-result__link")
             top = [links.nth(i).get_attribute("href") or "" for i in range(min(3, links.count()))]
             page.screenshot(path="/tmp/cems-site-search-term.png")
@@ -166,3 +165,30 @@ def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
             assert saved.read_bytes()[:2] == b"PK"
         finally:
             browser.close()
+
+
+def test_only_the_release_in_force_offers_controlled_copies(published, tmp_path: Path) -> None:
+    """An older version's page offers its Word copy marked 已替代, and the copy says so."""
+    import io
+    import re
+    from urllib.parse import urljoin
+    from urllib.request import urlopen
+
+    from docx import Document
+
+    base, _audit_id, page_path = published
+    pages = {}
+    for version in ("2025-01", "2025-03"):
+        url = f"{base}{version}/{page_path}"
+        with urlopen(url) as response:  # noqa: S310 - the test's own server on 127.0.0.1
+            pages[version] = (url, response.read().decode("utf-8"))
+    assert "下载 Word 受控副本" in pages["2025-03"][1]
+    old_url, old = pages["2025-01"]
+    assert "下载 Word 受控副本" not in old and "已被 2025-03 替代，非受控" in old
+    href = re.search(r'href="([^"]+\.docx)"', old).group(1)
+    with urlopen(urljoin(old_url, href)) as response:  # noqa: S310
+        document = Document(io.BytesIO(response.read()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "已替代（非受控）" in text and "本版本已被 2025-03 替代" in text
+    assert "受控\n" not in text

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-ROUNDING_RULE = (
+# the report (a controlled document) prints the Chinese text only; the CLI and JSON add the gist
+ROUNDING_RULE_ZH = (
     "内部全精度十进制计算；仅在输出时四舍五入：排放量保留 2 位小数，活动水平 3 位，排放因子 6 位，"
     "强度 4 位，百分比 1 位。JSON 输出保留全精度。"
+)
+ROUNDING_RULE = ROUNDING_RULE_ZH + (
     " (full Decimal precision internally; rounded half-up only on output: tCO2 2 places, activity 3,"
     " factors 6, intensity 4, percent 1; JSON keeps full precision)"
 )

@@ -154,9 +154,7 @@ def intensity_figure(assessment: Assessment) -> plt.Figure:
             refs.append((name, advanced.intensity, "#2e7d32"))
     with plt.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(8, 4.2))
-        ax.bar(
-            [f"{y} 年" for y in years], values, color="#4f81bd", label="碳排放强度", width=0.5
-        )
+        ax.bar([f"{y} 年" for y in years], values, color="#4f81bd", label="碳排放强度", width=0.5)
         styles: Sequence[str | tuple[int, tuple[int, int]]] = ("--", ":", "-.", (0, (5, 1)))
         for index, (name, value, colour) in enumerate(refs):
             ax.axhline(

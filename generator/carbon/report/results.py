@@ -14,7 +14,7 @@ from generator.carbon.calc.rounding import (
     CATEGORY_ZH,
     ORIGIN_ZH,
     PARAMETER_ZH,
-    ROUNDING_RULE,
+    ROUNDING_RULE_ZH,
     STATUS_ZH,
     activity,
     factor,
@@ -237,7 +237,7 @@ def section_a7(a: Assessment) -> list[str]:
         out.append(
             f"排放源 {'、'.join(flagged)} 的不确定性超过 {LIMIT_PERCENT}%，方法1 不再适用，宜采用蒙特卡罗法（方法2）。"
         )
-    out += ["", f"数值修约：{ROUNDING_RULE}"]
+    out += ["", f"数值修约：{ROUNDING_RULE_ZH}"]
     return out
 
 
@@ -337,10 +337,10 @@ def section_a9(a: Assessment) -> list[str]:
                 o.id,
                 o.title,
                 o.unit,
-                intensity(o.baseline_value),
-                intensity(o.target_value),
+                _objective_value(o.unit, o.baseline_value),
+                _objective_value(o.unit, o.target_value),
                 o.target_year,
-                intensity(o.actual),
+                _objective_value(o.unit, o.actual),
                 percent(o.progress_percent),
                 "—" if o.achieved is None else "已达到" if o.achieved else "未达到",
             )
@@ -366,6 +366,11 @@ def section_a9(a: Assessment) -> list[str]:
             ),
         ]
     return out
+
+
+def _objective_value(unit: str, value: Decimal | None) -> str:
+    """Totals in tCO2 with 2 decimals like every emission; intensities with 4."""
+    return tco2(value) if unit.strip() == "tCO2" else intensity(value)
 
 
 def section_a10(a: Assessment, info: dict) -> list[str]:

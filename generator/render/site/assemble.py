@@ -206,12 +206,13 @@ def render_site(
     *,
     downloads: dict[str, str] | None = None,
     version: str | None = None,
+    superseded_by: str = "",
 ) -> list[Issue]:
     """Generate the site's Markdown and mkdocs.yml under out_dir/site-src, build out_dir/site."""
     src_dir = out_dir / "site-src"
     docs_dir = src_dir / "docs"
     templates = site_templates_dir(config)
-    ctx = SiteContext(model, history, make_environment(templates))
+    ctx = SiteContext(model, history, make_environment(templates), superseded_by=superseded_by)
     ctx.downloads = existing_downloads(downloads, out_dir)
     schemas = load_schemas(config.schemas_dir, config.root)
 

@@ -37,6 +37,7 @@ class SiteContext:
     history: History
     env: jinja2.Environment
     downloads: dict[str, str] = field(default_factory=dict)
+    superseded_by: str = ""  # an older release's site: the release in force now
 
     def render(self, template: str, **values: object) -> str:
         return self.env.get_template(template).render(**values)
@@ -147,6 +148,17 @@ def status_text(doc: Document, control: DocumentControl) -> str:
     return doc.status_zh
 
 
+def download_label(ctx: SiteContext, doc: Document, control: DocumentControl) -> str:
+    """What the Word download is: only the release in force offers controlled copies."""
+    if is_withdrawn(doc, control):
+        return "下载 Word 副本（作废）"
+    if control.in_force is None or (control.draft and f"draft:{doc.id}" not in ctx.downloads):
+        return "下载 Word 草稿（未生效）"
+    if ctx.superseded_by:
+        return f"下载 Word 副本（已被 {ctx.superseded_by} 替代，非受控）"
+    return "下载 Word 受控副本"
+
+
 DOCUMENT_SEARCH_BOOST = 3  # Material's per-page search boost for documents in force
 
 
@@ -188,6 +200,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         record_link=link(path, f"registers/{record_type.name}.md") if record_type else "",
         record_title=record_type.title if record_type else "",
         download=link(path, download) if download else "",
+        download_label=download_label(ctx, doc, control),
         draft_download=link(path, draft) if (draft := ctx.downloads.get(f"draft:{doc.id}")) else "",
         rows=revision_rows(model, control),
         fingerprint=control.in_force.content_sha256[:16] if control.in_force else "",

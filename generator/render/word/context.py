@@ -16,6 +16,7 @@ from generator.core.config import Config
 from generator.render.word.form import BlankForm, blank_form
 
 STATUS_IN_FORCE, STATUS_DRAFT, STATUS_WITHDRAWN = "in_force", "draft", "withdrawn"
+STATUS_SUPERSEDED = "superseded"  # in force at an older release: a copy for reference only
 MASTER_NUMBER = "母本"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -34,6 +35,7 @@ class CopyContext:
     department: str = ""  # set for a department's controlled copy
     distribution_number: str = ""
     form: BlankForm | None = None  # a form document's blank form, from its record schema
+    superseded_by: str = ""  # set when rendering an older release: the release in force now
 
     @property
     def status(self) -> str:
@@ -41,6 +43,8 @@ class CopyContext:
             return STATUS_WITHDRAWN
         if self.control.in_force is None or self.control.draft:
             return STATUS_DRAFT
+        if self.superseded_by:
+            return STATUS_SUPERSEDED
         return STATUS_IN_FORCE
 
     @property
@@ -89,7 +93,12 @@ def form_of(config: Config, document: Document) -> BlankForm | None:
 
 
 def context_for(
-    model: Model, history: History, config: Config, document: Document, department: str = ""
+    model: Model,
+    history: History,
+    config: Config,
+    document: Document,
+    department: str = "",
+    superseded_by: str = "",
 ) -> CopyContext:
     control = history.control(document.id)
     return CopyContext(
@@ -105,4 +114,5 @@ def context_for(
         if department
         else "",
         form=form_of(config, document),
+        superseded_by=superseded_by,
     )

@@ -187,14 +187,18 @@ def render_word(
     *,
     jobs: int = 2,
     subdir: str = "word",
+    superseded_by: str = "",
 ) -> list[GeneratedFile]:
-    """Write `out_dir/<subdir>/<ID>-<title>.docx` for every document (master copies)."""
+    """Write `out_dir/<subdir>/<ID>-<title>.docx` for every document (master copies);
+    `superseded_by` (the release in force now) marks an older release's copies 已替代."""
     template = reference_bytes(config)
     word_dir = out_dir / subdir
     cache_file = out_dir / ".cache" / f"{subdir.replace('/', '-')}.json"
     cache = _load_cache(cache_file)
     fingerprint = renderer_fingerprint()
-    contexts = [context_for(model, history, config, d) for d in model.documents]
+    contexts = [
+        context_for(model, history, config, d, superseded_by=superseded_by) for d in model.documents
+    ]
     hashes: dict[str, str] = {}
     todo: list[tuple[CopyContext, bytes, str]] = []
     new_cache: dict[str, dict[str, str]] = {}

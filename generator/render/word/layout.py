@@ -26,11 +26,12 @@ from generator.render.word.widths import fit_widths, minimum_widths
 RED = RGBColor(0xC0, 0x00, 0x00)
 HEADING_FONT = ("Arial", "SimHei")
 UNSIGNED = "未签署"
-WATERMARKS = {"draft": "未生效 DRAFT", "withdrawn": "作废"}
+WATERMARKS = {"draft": "未生效 DRAFT", "withdrawn": "作废", "superseded": "已替代"}
 CONTROL_TEXT = {
     "in_force": "受控",
     "draft": "非受控（未生效）",
     "withdrawn": "作废",
+    "superseded": "已替代（非受控）",
 }
 
 
@@ -317,6 +318,13 @@ def cover(document: Any, ctx: CopyContext) -> None:
         [3.4, 3.6, 2.6, 3.1, 3.2],
         total,
     )
+    if ctx.status == "superseded":
+        _text(
+            document.add_paragraph(),
+            f"本版本已被 {ctx.superseded_by} 替代，仅供查阅，不得作为有效文件使用。",
+            bold=True,
+            colour=RED,
+        )
     if ctx.status == "withdrawn":
         notice = document.add_paragraph()
         reason = ctx.control.withdrawal_reason or ctx.document.withdrawal_reason or "—"

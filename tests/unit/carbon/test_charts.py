@@ -57,3 +57,35 @@ def test_charts_ask_for_a_cjk_font(assessment) -> None:
     assert rc["axes.unicode_minus"] is False
     assert rc["font.family"] == ["sans-serif"]
     assert any("CJK" in name or "Hei" in name for name in rc["font.sans-serif"][:1])
+
+
+ENGLISH_GIST = re.compile(r"\([A-Za-z][A-Za-z,.;:/0-9-]*\s[A-Za-z ,.;:/0-9-]{8,}\)")
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_report_text_has_no_english_gist(year: int, tmp_path: Path) -> None:
+    """Factor sources and the rounding note print their Chinese names (`source_zh`)."""
+    from generator.carbon.report.sections import render_assessment
+    from tests.conftest import copy_sample
+
+    root = copy_sample(tmp_path / "org")
+    model = require_model(load_project(Config.for_root(root)))
+    markdown = render_assessment(model, year).markdown
+    assert ENGLISH_GIST.findall(markdown) == []
+    assert "national-guide" not in markdown and "Beijing accounting guide" not in markdown
+    assert "数值修约：内部全精度" in markdown
+
+
+def test_tco2_objectives_print_two_decimals(tmp_path: Path) -> None:
+    from generator.carbon.report.sections import render_assessment
+    from tests.conftest import copy_sample
+
+    root = copy_sample(tmp_path / "org")
+    model = require_model(load_project(Config.for_root(root)))
+    markdown = render_assessment(model, 2025).markdown
+    progress = markdown[markdown.index("碳排放管理目标进展") :].split("\n\n")[1]
+    rows = [r for r in progress.splitlines() if "| tCO2 |" in r]
+    assert rows, progress
+    for row in rows:
+        values = [c.strip() for c in row.strip("|").split("|")][3:5]
+        assert all(re.fullmatch(r"[\d,]+\.\d{2}", v) for v in values), row
