@@ -271,7 +271,7 @@ def _set_widths(
     texts = [[""] * len(rows) for _ in range(columns)]
     for r, row in enumerate(rows):
         for c, token in enumerate(row):
-            texts[c][r] = _MARKUP.sub("", token.content) if r >= header_rows else ""
+            texts[c][r] = _MARKUP.sub("", token.content)  # headings count: 置信度 stays whole
     widths = content_widths(texts, TABLE_FONT_PT, width)
     table.autofit = False
     for c, w in enumerate(widths):

@@ -4,8 +4,9 @@ Word breaks a word that is wider than its cell anywhere, so "1,635.756" in a nar
 prints as "1,635." over "756". A cell whose text must stay whole (a number, a date, an id:
 no spaces, mostly digits and ASCII) makes its column at least as wide as that text; the other
 columns share what is left in proportion to what they would like. The estimate is
-deliberately generous: half-width characters are counted at 0.55 em (digits are 0.5 em in
-the template's Times New Roman and SimSun), full-width ones at 1 em.
+deliberately generous: half-width characters are counted at 0.65 em (digits are 0.5 em in
+the template's Times New Roman, but 0.64 em in DejaVu Serif, which LibreOffice substitutes
+where Times New Roman is not installed), full-width ones at 1 em.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from docx.shared import Cm, Pt
 
 # numbers (1,635.756 / -3.2% / 57,438.07), dates (2025-03-31), codes (CEMS-QP-02, A/1)
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z.,:/%+\-−_()#°~]{1,24}")
-HALF_EM = 0.55  # width of a half-width character, in em
+HALF_EM = 0.65  # a half-width character, in em (see above)
 CELL_PADDING = Cm(0.19) * 2 + Cm(0.08)  # Word's default left + right cell margins, and air
 
 
@@ -67,8 +68,20 @@ def fit_widths(preferred: Sequence[float], minimum: Sequence[int], total: int) -
         fixed |= short
 
 
+SHORT_LABEL_UNITS = 12  # 化石燃料燃烧: a label this short reads badly broken over two lines
+SHORT_LABELS_SHARE = 0.6  # ... so it is kept whole while such labels leave room for the rest
+
+
 def content_widths(columns: Sequence[Sequence[str]], font_pt: float, total: int) -> list[int]:
     """Widths for a table with no designed widths: each column would like its longest text
-    (capped, so one long sentence does not starve the rest), numbers are kept whole."""
+    (capped, so one long sentence does not starve the rest), numbers are kept whole, and
+    short labels too when that leaves enough room for the long text."""
     preferred = [float(min(max((units(t) for t in cells), default=1), 40) + 2) for cells in columns]
-    return fit_widths(preferred, minimum_widths(columns, font_pt), total)
+    hard = minimum_widths(columns, font_pt)
+    labels = [
+        max([h] + [text_width(t, font_pt) for t in cells if 0 < units(t) <= SHORT_LABEL_UNITS])
+        for h, cells in zip(hard, columns, strict=True)
+    ]
+    if sum(labels) <= total * SHORT_LABELS_SHARE:
+        return fit_widths(preferred, labels, total)
+    return fit_widths(preferred, hard, total)
