@@ -89,3 +89,18 @@ def test_tco2_objectives_print_two_decimals(tmp_path: Path) -> None:
     for row in rows:
         values = [c.strip() for c in row.strip("|").split("|")][3:5]
         assert all(re.fullmatch(r"[\d,]+\.\d{2}", v) for v in values), row
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_assessment_basis_lists_each_document_once(year: int, tmp_path: Path) -> None:
+    from generator.carbon.report.sections import render_assessment
+    from tests.conftest import copy_sample
+
+    root = copy_sample(tmp_path / "org")
+    model = require_model(load_project(Config.for_root(root)))
+    markdown = render_assessment(model, year).markdown
+    basis = markdown[markdown.index("### A.1.1") : markdown.index("采用的排放因子缺省值来源")]
+    items = [line[2:] for line in basis.splitlines() if line.startswith("- ")]
+    names = [re.split(r"（", item)[0] for item in items]
+    assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1]
+    assert any("碳排放权交易管理暂行条例" in i for i in items)
