@@ -22,6 +22,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+from matplotlib.figure import Figure
 
 from generator.carbon.calc.analysis import Assessment
 from generator.carbon.calc.inventory import CATEGORIES
@@ -85,7 +86,7 @@ def _rc() -> dict[Any, Any]:
     }
 
 
-def _png(fig: plt.Figure) -> bytes:
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
@@ -97,7 +98,7 @@ def monthly_by_category(assessment: Assessment) -> bytes:
         return _png(monthly_figure(assessment))
 
 
-def monthly_figure(assessment: Assessment) -> plt.Figure:
+def monthly_figure(assessment: Assessment) -> Figure:
     """Stacked bars: counted emissions per month, one colour per category."""
     table = assessment.inventory.by_month_category
     months = list(table)
@@ -140,7 +141,7 @@ def intensity_vs_references(assessment: Assessment) -> bytes:
         return _png(intensity_figure(assessment))
 
 
-def intensity_figure(assessment: Assessment) -> plt.Figure:
+def intensity_figure(assessment: Assessment) -> Figure:
     """Intensity of each assessed year against the baseline and the advanced values."""
     years, values = _points(assessment)
     unit = assessment.inventory.intensity_unit
