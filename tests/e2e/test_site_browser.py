@@ -180,13 +180,13 @@ def test_only_the_release_in_force_offers_controlled_copies(published, tmp_path:
     pages = {}
     for version in ("2025-01", "2025-03"):
         url = f"{base}{version}/{page_path}"
-        with urlopen(url) as response:  # noqa: S310 - the test's own server on 127.0.0.1
+        with urlopen(url) as response:
             pages[version] = (url, response.read().decode("utf-8"))
     assert "下载 Word 受控副本" in pages["2025-03"][1]
     old_url, old = pages["2025-01"]
     assert "下载 Word 受控副本" not in old and "已被 2025-03 替代，非受控" in old
     href = re.search(r'href="([^"]+\.docx)"', old).group(1)
-    with urlopen(urljoin(old_url, href)) as response:  # noqa: S310
+    with urlopen(urljoin(old_url, href)) as response:
         document = Document(io.BytesIO(response.read()))
     text = "\n".join(p.text for p in document.paragraphs)
     text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
