@@ -219,3 +219,22 @@ def test_forms_are_blank_forms_with_the_schemas_chinese_titles(built) -> None:
         ]
         for title in titles:
             assert f"□ {title}" in text, (form.id, title)
+
+
+def test_a_long_distribution_list_keeps_the_cover_on_one_page(built) -> None:
+    """The manual goes to every department: two departments a row under one shared line."""
+    root, out, _code, _head = built
+    from generator.content.project import load_project, require_model
+    from generator.core.config import Config
+
+    model = require_model(load_project(Config.for_root(root)))
+    manual = model.document("CEMS-M-01")
+    assert manual is not None and len(manual.distribution) > 6
+    document = Document(str(next((out / "word").glob("CEMS-M-01-*.docx"))))
+    table = next(
+        t for t in document.tables if [c.text for c in t.rows[0].cells] == ["分发号", "部门"] * 2
+    )
+    names = {c.text for r in table.rows[1:] for c in r.cells}
+    assert {model.department_name(d) for d in manual.distribution} <= names
+    assert len(table.rows) == 1 + (len(manual.distribution) + 1) // 2
+    assert any(p.text.startswith("版本 B/0；发放：release/2026.1") for p in document.paragraphs)

@@ -251,6 +251,30 @@ def distribution_rows(ctx: CopyContext) -> list[list[str]]:
     return rows
 
 
+COMPACT_DISTRIBUTION = 6  # more departments than this, all issued alike: two per table row
+
+
+def _distribution(document: Any, rows: list[list[str]], total: int) -> None:
+    """The distribution table; a long list whose copies share revision, issue and recall is
+    printed two departments a row under one line saying so, so the cover keeps to one page."""
+    alike = len({tuple(r[2:]) for r in rows}) == 1
+    if len(rows) <= COMPACT_DISTRIBUTION or not alike:
+        _grid(
+            document,
+            [["分发号", "部门", "版本", "发放", "回收"], *rows],
+            [3.4, 3.6, 2.6, 3.1, 3.2],
+            total,
+        )
+        return
+    revision, issued, recalled = rows[0][2:]
+    _text(document.add_paragraph(), f"版本 {revision}；发放：{issued}；回收：{recalled}", size=9)
+    pairs = [
+        rows[i][:2] + (rows[i + 1][:2] if i + 1 < len(rows) else ["", ""])
+        for i in range(0, len(rows), 2)
+    ]
+    _grid(document, [["分发号", "部门", "分发号", "部门"], *pairs], [3.4, 4.5, 3.4, 4.5], total)
+
+
 def _caption(document: Any, text: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(10)
@@ -312,12 +336,7 @@ def cover(document: Any, ctx: CopyContext) -> None:
         total,
     )
     _caption(document, "发放范围")
-    _grid(
-        document,
-        [["分发号", "部门", "版本", "发放", "回收"], *distribution_rows(ctx)],
-        [3.4, 3.6, 2.6, 3.1, 3.2],
-        total,
-    )
+    _distribution(document, distribution_rows(ctx), total)
     if ctx.status == "superseded":
         _text(
             document.add_paragraph(),
