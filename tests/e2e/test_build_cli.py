@@ -238,3 +238,20 @@ def test_a_long_distribution_list_keeps_the_cover_on_one_page(built) -> None:
     assert {model.department_name(d) for d in manual.distribution} <= names
     assert len(table.rows) == 1 + (len(manual.distribution) + 1) // 2
     assert any(p.text.startswith("版本 B/0；发放：release/2026.1") for p in document.paragraphs)
+
+
+def test_report_prints_a_repeated_category_or_citation_once(built) -> None:
+    """Table A.3: the four gas-fired sources share one citation cell, not four copies."""
+    _root, out, _code, _head = built
+    document = Document(str(out / "word" / "reports" / "CA-2025-碳评估报告.docx"))
+    table = next(
+        t for t in document.tables if "单位热值含碳量数据来源" in [c.text for c in t.rows[0].cells]
+    )
+    column = [row.cells[2] for row in table.rows[1:]]
+    texts = [c.text for c in column]
+    repeated = max(set(texts), key=texts.count)
+    assert texts.count(repeated) >= 3  # the rows it spans
+    cells = {id(c._tc) for c in column if c.text == repeated}
+    assert len(cells) < texts.count(repeated)  # consecutive rows share one tall cell
+    categories = [row.cells[0] for row in table.rows[1:] if row.cells[0].text == "化石燃料燃烧"]
+    assert len({id(c._tc) for c in categories}) < len(categories)
