@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import click
@@ -28,11 +29,12 @@ def _title(model: Model, doc_id: str) -> str:
     "--at",
     "when",
     type=DATE_OR_RELEASE,
-    required=True,
-    help="日期 YYYY-MM-DD 或发布版本/标签 (a date or a release).",
+    default=None,
+    help="日期 YYYY-MM-DD 或发布版本/标签，默认今天 (a date or a release; default: today).",
 )
-def command(root: Path, fmt: str, when: str) -> None:
+def command(root: Path, fmt: str, when: str | None) -> None:
     """查询某日或某次发布时有效的文件版次 (revisions in force on a date or at a release)."""
+    when = when or date.today().isoformat()
     config = config_for(root)
     model = require_model(load_project(config))
     history, issues = read_history(config, model)

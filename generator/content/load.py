@@ -130,6 +130,40 @@ def _construct(
     return node.value
 
 
+# PyYAML's problems in Chinese: (start of PyYAML's text, what a person should check)
+_YAML_PROBLEMS = (
+    ("could not find expected ':'", "缺少冒号：每行应写成“键: 值”"),
+    (
+        "mapping values are not allowed",
+        "此处不能有“: ”：值里含冒号时请给整个值加引号；或本行缩进与上一行不一致",
+    ),
+    ("found character '\\t'", "不能用制表符（Tab）缩进，请改用空格"),
+    ("found a tab character", "不能用制表符（Tab）缩进，请改用空格"),
+    ("found character", "出现了不能开始一个值的字符：请给值加引号"),
+    ("expected <block end>", "缩进不一致：同一层的键（或列表项）必须左对齐"),
+    ("did not find expected key", "缩进不一致或缺少键"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：每项以同样缩进的“- ”开头"),
+    ("found unexpected end of stream", "引号没有闭合：值以引号开始，必须以同一种引号结束"),
+    ("expected ',' or ']'", "方括号列表没有闭合，或列表项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号映射没有闭合，或项之间缺少逗号"),
+    ("did not find expected node content", "缺少值：冒号或“- ”后面没有内容"),
+    ("found unknown escape character", "双引号中的反斜杠转义无效：改用单引号或写成 \\\\"),
+    ("found undefined alias", "不允许使用 YAML 锚点和别名"),
+    ("expected a single document", "一个文件只能有一个 YAML 文档（去掉多余的 ---）"),
+    ("found unexpected ':'", "此处不能有冒号：请给值加引号"),
+)
+# where PyYAML notices these problems only on the next line, the line it started on is right
+_CONTEXT_IS_THE_LINE = ("while scanning a simple key", "while scanning a quoted scalar")
+
+
+def yaml_problem_text(problem: str) -> str:
+    """A PyYAML problem in Chinese, PyYAML's own words as the English gist."""
+    zh = next(
+        (zh for en, zh in _YAML_PROBLEMS if en in problem), "无法解析，请检查这一行及其上一行"
+    )
+    return f"YAML 语法错误：{zh} (YAML syntax error: {problem})"
+
+
 def parse_yaml(text: str, offset: int = 0) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML text strictly; return (data, positions). Raises YamlProblem."""
     positions: dict[Path_, int] = {}
@@ -137,9 +171,17 @@ def parse_yaml(text: str, offset: int = 0) -> tuple[Any, dict[Path_, int]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and (exc.context or "").startswith(_CONTEXT_IS_THE_LINE):
+            mark = exc.context_mark
         line = mark.line + 1 + offset if mark else None
-        problem = exc.problem or str(exc)
-        raise YamlProblem(f"YAML 语法错误：{problem} (YAML syntax error)", line) from None
+        message = yaml_problem_text(exc.problem or str(exc))
+        if (
+            exc.context_mark
+            and mark is not exc.context_mark
+            and exc.context_mark.line < (mark.line if mark else 0)
+        ):
+            message += f"；相关结构从第 {exc.context_mark.line + 1 + offset} 行开始"
+        raise YamlProblem(message, line) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (C1 controls)
         position = max(0, int(exc.position))
         line = text[:position].count("\n") + 1 + offset

@@ -26,6 +26,7 @@ from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.git.client import RELEASE_PREFIX, Git
 from generator.render.site.assemble import downloads_from, render_site
+from generator.render.site.mkdocs import load_base_config, write_version_sitemap
 from generator.render.tables.writer import render_registers
 from generator.render.word.copy import render_word
 
@@ -74,10 +75,13 @@ def _read_history(config: Config, model: Model, at: str | None) -> tuple[History
     return read_history(config, model, at=at, today=config.today or None)
 
 
-def _word_and_registers(model: Model, history: History, config: Config, out: Path) -> list[Issue]:
-    """Word copies and Excel registers for the downloads."""
+def _word_and_registers(
+    model: Model, history: History, config: Config, out: Path, superseded_by: str = ""
+) -> list[Issue]:
+    """Word copies and Excel registers for the downloads; an older release's copies are
+    marked 已替代 (only the release in force offers controlled copies)."""
     try:
-        render_word(model, history, config, out)
+        render_word(model, history, config, out, superseded_by=superseded_by)
         render_registers(model, history, config, out)
     except CemsError as error:
         return [
@@ -88,7 +92,13 @@ def _word_and_registers(model: Model, history: History, config: Config, out: Pat
 
 
 def _build_version(
-    clone: Path, version: Version, work: Path, target: Path, word: bool, today: str = ""
+    clone: Path,
+    version: Version,
+    work: Path,
+    target: Path,
+    word: bool,
+    today: str = "",
+    newest: str = "",
 ) -> tuple[str, list[Issue]]:
     """Check out one version in the clone and build its site into `target`; returns its title."""
     _git(clone, "checkout", "-q", "-f", "--detach", version.rev)
@@ -105,21 +115,37 @@ def _build_version(
     history, issues = _read_history(config, project.model, version.tag or None)
     if has_errors(issues):
         return "", issues
+    superseded_by = _superseded_by(history, version, newest)
     if word:
-        issues += _word_and_registers(project.model, history, config, out)
+        issues += _word_and_registers(project.model, history, config, out, superseded_by)
     downloads = downloads_from(out, project.model)
     issues += render_site(
-        project.model, history, config, out, downloads=downloads, version=version.name
+        project.model,
+        history,
+        config,
+        out,
+        downloads=downloads,
+        version=version.name,
+        superseded_by=superseded_by,
     )
     if has_errors(issues):
         return "", issues
     shutil.copytree(out / "site", target)
+    write_version_sitemap(target, version.name, str(load_base_config(config).get("site_url") or ""))
     title = "草稿（未发布）"
     release = next((r for r in history.releases if r.tag == version.tag), None)
     if version.tag:
         label = release.version if release else version.name
         title = f"{label}（{release.effective_date}）" if release else label
     return title, issues
+
+
+def _superseded_by(history: History, version: Version, newest: str) -> str:
+    """The newest release's version when `version` is an older release, else ""."""
+    if not version.tag or not newest or version.tag == newest:
+        return ""
+    release = next((r for r in history.releases if r.tag == newest), None)
+    return release.version if release else newest.removeprefix(RELEASE_PREFIX)
 
 
 def _redirect(path: Path, target: str) -> None:
@@ -210,8 +236,9 @@ def publish_versions(
         for version in versions:
             if progress:
                 progress(f"构建版本 {version.name} (building version {version.name})")
+            newest = next((v.tag for v in reversed(versions) if v.tag), "")
             title, found = _build_version(
-                clone, version, Path(tmp), versions_dir / version.name, word, config.today
+                clone, version, Path(tmp), versions_dir / version.name, word, config.today, newest
             )
             issues += found
             if title:

@@ -107,20 +107,20 @@ def compose_message(
     """The tag message: summary, the user's note, the lists, and the Effective-Date trailer."""
     version = result.release.version
     lines = [
-        f"发布 {version}：修订 {len(result.revised)} 份，作废 {len(result.withdrawn)} 份 "
-        f"(release {version})",
+        # a record read by auditors (site, copies): Chinese only, unlike the CLI's messages
+        f"发布 {version}：修订 {len(result.revised)} 份，作废 {len(result.withdrawn)} 份",
         "",
     ]
     if note:
         lines += [note.strip(), ""]
     if result.revised:
-        lines.append("修订文件 (revised documents):")
+        lines.append("修订文件：")
         lines += [f"- {_doc_title(model, r.document_id)} {r.label}" for r in result.revised]
     if result.withdrawn:
-        lines.append("作废文件 (withdrawn documents):")
+        lines.append("作废文件：")
         lines += [f"- {_doc_title(model, d)}：{reason}" for d, reason in result.withdrawn]
     if result.recalled:
-        lines.append("回收副本 (recalled copies):")
+        lines.append("回收副本：")
         lines += [
             f"- {c.distribution_number} {model.department_name(c.department)} "
             f"{c.document_id} {c.revision}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 ZHOU = ("周建国", "zhou.jianguo@yanling-ceramics.example")
 CHEN = ("陈晓宇", "chen.xiaoyu@yanling-ceramics.example")
@@ -109,3 +111,165 @@ def test_site_has_the_compliance_section(built) -> None:
     assert "# 履约日历" in calendar and "配额清缴履约" in calendar
     html = (out / "site" / "compliance" / "2025" / "index.html").read_text(encoding="utf-8")
     assert "配额和抵消台账" in html
+
+
+# ---- registers and reports as a person reads them ----------------------------------------
+
+_NUMBER = re.compile(r"[0-9A-Za-z.,:/%+\-−_()#°~]{1,24}")
+
+
+def _cell_width_pt(cell) -> float | None:
+    tc_pr = cell._tc.tcPr
+    width = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
+    if width is None or width.get(qn("w:type")) not in (None, "dxa"):
+        return None
+    return int(width.get(qn("w:w"))) / 20  # twips -> pt
+
+
+def _font_pt(cell) -> float:
+    sizes = [r.font.size.pt for p in cell.paragraphs for r in p.runs if r.font.size]
+    return max(sizes, default=10.5)
+
+
+def _wrapped_numbers(path: Path) -> list[str]:
+    """Numbers, dates and codes wider than their cell (Word would break them), measured at
+    0.62 em per character (digits are 0.5 em in Times New Roman, 0.64 em in DejaVu Serif,
+    LibreOffice's stand-in for it) plus Word's 0.19 cm cell margins each side."""
+    found = []
+    for table in Document(str(path)).tables:
+        for row in table.rows:
+            for cell in row.cells:
+                text = cell.text.strip()
+                if not (_NUMBER.fullmatch(text) and any(ch.isdigit() for ch in text)):
+                    continue
+                width = _cell_width_pt(cell)
+                need = len(text) * 0.62 * _font_pt(cell) + 2 * 0.19 * 28.35
+                if width is not None and need > width:
+                    found.append(f"{path.name}: {text!r} needs {need:.0f} pt, cell {width:.0f} pt")
+    return found
+
+
+def test_no_register_or_report_breaks_a_number_inside_a_cell(built) -> None:
+    _root, out, _code, _head = built
+    files = sorted((out / "word" / "registers").glob("*.docx"))
+    files += sorted((out / "word" / "reports").glob("*.docx"))
+    assert len(files) >= 15
+    problems = [p for path in files for p in _wrapped_numbers(path)]
+    assert problems == []
+
+
+def test_registers_carry_a_page_header_with_form_and_data_as_of(built) -> None:
+    _root, out, _code, head = built
+    for path in sorted((out / "word" / "registers").glob("*.docx")):
+        document = Document(str(path))
+        header = document.sections[0].header
+        text = "\n".join(p.text for p in header.paragraphs)
+        assert "北京燕岭精密陶瓷有限公司" in text and document.core_properties.title in text
+        assert f"数据截至提交 {head[:12]}，2026-03-02" in text
+        assert "第" in text and "页 共" in text
+        fields = header._element.xml
+        assert "PAGE" in fields and "NUMPAGES" in fields
+    plans = Document(str(out / "word" / "registers" / "碳排放管理实施方案.docx"))
+    plan_header = "\n".join(p.text for p in plans.sections[0].header.paragraphs)
+    assert "记录表单 CEMS-F-09（A/0）" in plan_header
+
+
+def test_a_plan_with_milestones_is_printed_once_not_per_milestone(built) -> None:
+    root, out, _code, _head = built
+    import yaml
+
+    plans = [
+        yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((root / "records" / "implementation-plans").glob("*.yaml"))
+    ]
+    document = Document(str(out / "word" / "registers" / "碳排放管理实施方案.docx"))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert f"共 {len(plans)} 条" in body
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for plan in plans:
+        measures = " ".join(str(plan["measures"]).split())
+        printed = [c for c in set(cells) if measures[:30] in " ".join(c.split())]
+        assert len(printed) == 1, plan["id"]
+        for milestone in plan["schedule"]:
+            assert str(milestone["milestone"]) in cells
+
+
+def _all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def test_forms_are_blank_forms_with_the_schemas_chinese_titles(built) -> None:
+    """Every 记录表单 prints the form a person fills in: its number and revision, each field
+    under its Chinese title (lists of items as grids), never the YAML keys."""
+    root, out, _code, _head = built
+    from generator.content.project import load_project, require_model
+    from generator.content.schemas import load_schemas
+    from generator.core.config import Config
+
+    config = Config.for_root(root)
+    model = require_model(load_project(config))
+    schemas = load_schemas(config.schemas_dir, config.root)
+    forms = [d for d in model.documents if d.kind == "form" and d.record_type]
+    assert len(forms) == 18
+    for form in forms:
+        path = next((out / "word").glob(f"{form.id}-*.docx"))
+        document = Document(str(path))
+        text = _all_text(document)
+        assert f"表单编号：{form.id}　版本/修改状态：A/0" in text, form.id
+        schema = schemas.inlined(schemas.records[form.record_type])
+        for key, prop in schema["properties"].items():
+            if key == "clauses":
+                continue
+            assert prop["title"] in text, (form.id, key)
+            assert f"`{key}`" not in text and f"{key}[]" not in text, (form.id, key)
+            items = prop.get("items") or {}
+            for sub in (items.get("properties") or prop.get("properties") or {}).values():
+                assert sub["title"] in text, (form.id, key)
+        assert "activity_unit" not in text and "out_of_city" not in text, form.id
+        # choices the form offers (outside grids) are tick boxes in the schema's words
+        titles = [
+            t
+            for prop in schema["properties"].values()
+            for sub in [prop, *((prop.get("properties") or {}).values())]
+            for t in (sub.get("x-enum-titles") or {}).values()
+        ]
+        for title in titles:
+            assert f"□ {title}" in text, (form.id, title)
+
+
+def test_a_long_distribution_list_keeps_the_cover_on_one_page(built) -> None:
+    """The manual goes to every department: two departments a row under one shared line."""
+    root, out, _code, _head = built
+    from generator.content.project import load_project, require_model
+    from generator.core.config import Config
+
+    model = require_model(load_project(Config.for_root(root)))
+    manual = model.document("CEMS-M-01")
+    assert manual is not None and len(manual.distribution) > 6
+    document = Document(str(next((out / "word").glob("CEMS-M-01-*.docx"))))
+    table = next(
+        t for t in document.tables if [c.text for c in t.rows[0].cells] == ["分发号", "部门"] * 2
+    )
+    names = {c.text for r in table.rows[1:] for c in r.cells}
+    assert {model.department_name(d) for d in manual.distribution} <= names
+    assert len(table.rows) == 1 + (len(manual.distribution) + 1) // 2
+    assert any(p.text.startswith("版本 B/0；发放：release/2026.1") for p in document.paragraphs)
+
+
+def test_report_prints_a_repeated_category_or_citation_once(built) -> None:
+    """Table A.3: the four gas-fired sources share one citation cell, not four copies."""
+    _root, out, _code, _head = built
+    document = Document(str(out / "word" / "reports" / "CA-2025-碳评估报告.docx"))
+    table = next(
+        t for t in document.tables if "单位热值含碳量数据来源" in [c.text for c in t.rows[0].cells]
+    )
+    column = [row.cells[2] for row in table.rows[1:]]
+    texts = [c.text for c in column]
+    repeated = max(set(texts), key=texts.count)
+    assert texts.count(repeated) >= 3  # the rows it spans
+    cells = {id(c._tc) for c in column if c.text == repeated}
+    assert len(cells) < texts.count(repeated)  # consecutive rows share one tall cell
+    categories = [row.cells[0] for row in table.rows[1:] if row.cells[0].text == "化石燃料燃烧"]
+    assert len({id(c._tc) for c in categories}) < len(categories)

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,8 @@ def test_check_reports_drafts_and_overdue_reviews(org: Org, run_cli) -> None:
     code, out, _err = run_cli("check", "--root", str(org.root), "--as-of", "2024-06-01")
     assert code == 0
     assert "CEMS-QP-90（现行 A/0）：修订中" in out and "参照日期 2024-06-01" in out
+    code, out, _err = run_cli("check", "--root", str(org.root))  # the reference date: today
+    assert f"参照日期 {date.today().isoformat()}" in out
 
     code, out, _err = run_cli("check", "--root", str(org.root), "--today", "2025-02-01")
     assert code == 0 and "REVIEW-OVERDUE" in out and "2025-01-15" in out

@@ -20,6 +20,7 @@ import pytest
 from generator.content.project import load_project, require_model
 from generator.core.config import Config
 from generator.ops.publish import publish_versions
+from tests.conftest import GitRepo, copy_sample
 
 pytestmark = pytest.mark.slow
 
@@ -64,15 +65,18 @@ def _search_until_found(page, query: str, result) -> None:
         raise AssertionError(f"no search result for {query!r}: search says {meta!r}") from None
 
 
-@pytest.fixture
-def published(sample_copy: Path, git_repo, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
-    """(base url, id of the internal-audit procedure, its page path) of a served versions/."""
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+    """(base url, id of the internal-audit procedure, its page path) of a served versions/;
+    one build shared by the tests of this module."""
     if not Path(CHROMIUM).exists() or shutil.which("git") is None:
         pytest.skip("chromium or git is not installed")
     pytest.importorskip("playwright.sync_api")
+    tmp_path = tmp_path_factory.mktemp("browser")
+    sample_copy = copy_sample(tmp_path / "org")
     model = require_model(load_project(Config.for_root(sample_copy)))
     audit = next(d for d in model.documents if "内部审核" in d.title and d.kind == "procedure")
-    repo = git_repo(sample_copy)
+    repo = GitRepo(sample_copy)
     repo.commit("建立文件库", "2025-01-10T10:00:00+08:00", AUTHOR)
     repo.tag("release/2025-01", "首次发布", "2025-01-15T09:00:00+08:00", APPROVER)
     path = sample_copy / audit.path
@@ -94,6 +98,32 @@ def published(sample_copy: Path, git_repo, tmp_path: Path) -> Iterator[tuple[str
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _browser(p):
+    return p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+def test_search_for_a_term_of_the_standard_finds_its_procedure_first(published) -> None:
+    """碳评估 is one word (jieba user dictionary) and documents are boosted: the procedure
+    CEMS-QP-02 碳评估控制程序 is among the first three results, not 碳酸钙 in a work instruction."""
+    from playwright.sync_api import sync_playwright
+
+    base = published[0]
+    with sync_playwright() as p:
+        browser = _browser(p)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            # a shared search link runs the whole query once (typing races the worker)
+            page.goto(base + "2025-03/?q=" + quote("碳评估"))
+            whole = page.locator(f'a.md-search-result__link[href*="h={quote("碳评估")}"]').first
+            whole.wait_for(timeout=60_000)
+            links = page.locator("li.md-search-result__item > a.md-search-result__link")
+            top = [links.nth(i).get_attribute("href") or "" for i in range(min(3, links.count()))]
+            page.screenshot(path="/tmp/cems-site-search-term.png")
+            assert any("documents/procedure/CEMS-QP-02/" in href for href in top), top
+        finally:
+            browser.close()
 
 
 def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
@@ -119,8 +149,10 @@ def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
 
             page.locator(".md-version__current").hover(force=True)  # opens the selector
             page.locator(".md-version__link", has_text="2025-01").first.click()
-            page.wait_for_url("**/2025-01/**")
+            # the selector keeps the page: the same document in the older version
+            page.wait_for_url(f"**/2025-01/{page_path}**")
             page.screenshot(path="/tmp/cems-site-version.png")
+            assert audit_id in page.locator("article h1").inner_text()
             assert "增补条款" not in page.locator("article").inner_text()
 
             page.goto(f"{base}2025-03/{page_path}")
@@ -133,3 +165,30 @@ def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
             assert saved.read_bytes()[:2] == b"PK"
         finally:
             browser.close()
+
+
+def test_only_the_release_in_force_offers_controlled_copies(published, tmp_path: Path) -> None:
+    """An older version's page offers its Word copy marked 已替代, and the copy says so."""
+    import io
+    import re
+    from urllib.parse import urljoin
+    from urllib.request import urlopen
+
+    from docx import Document
+
+    base, _audit_id, page_path = published
+    pages = {}
+    for version in ("2025-01", "2025-03"):
+        url = f"{base}{version}/{page_path}"
+        with urlopen(url) as response:
+            pages[version] = (url, response.read().decode("utf-8"))
+    assert "下载 Word 受控副本" in pages["2025-03"][1]
+    old_url, old = pages["2025-01"]
+    assert "下载 Word 受控副本" not in old and "已被 2025-03 替代，非受控" in old
+    href = re.search(r'href="([^"]+\.docx)"', old).group(1)
+    with urlopen(urljoin(old_url, href)) as response:
+        document = Document(io.BytesIO(response.read()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "已替代（非受控）" in text and "本版本已被 2025-03 替代" in text
+    assert "受控\n" not in text

@@ -85,11 +85,16 @@ def _value(
     return LibraryValue(
         Decimal(str(raw["value"])),
         str(raw["unit"]),
-        str(raw.get("source", source)),
+        # `source_zh`: the Chinese display name printed in reports (`source` keeps the gist)
+        str(raw.get("source_zh") or raw.get("source", source)),
         str(raw.get("tag", tag)),
         name,
         id_,
     )
+
+
+def _set_source(data: dict[str, Any]) -> str:
+    return str(data.get("source_zh") or data["source"])
 
 
 def _fuel_sets() -> tuple[
@@ -110,7 +115,7 @@ def _fuel_sets() -> tuple[
             params = fuels.setdefault(fuel, {})
             for name in COMBUSTION_PARAMETERS:
                 if name in entry:
-                    params[name] = _value(entry[name], data["source"], entry["tag"], names[fuel])
+                    params[name] = _value(entry[name], _set_source(data), entry["tag"], names[fuel])
         sets[data["set"]] = fuels
         titles[data["set"]] = str(data["title"])
     return sets, titles, names

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-ROUNDING_RULE = (
+# the report (a controlled document) prints the Chinese text only; the CLI and JSON add the gist
+ROUNDING_RULE_ZH = (
     "内部全精度十进制计算；仅在输出时四舍五入：排放量保留 2 位小数，活动水平 3 位，排放因子 6 位，"
     "强度 4 位，百分比 1 位。JSON 输出为精确十进制数（活动水平 × 排放因子 = 排放量、各源之和 = 总量，逐位成立）。"
+)
+ROUNDING_RULE = ROUNDING_RULE_ZH + (
     " (exact decimals internally; rounded half-up only on output: tCO2 2 places, activity 3,"
     " factors 6, intensity 4, percent 1; JSON numbers are the exact decimals)"
 )

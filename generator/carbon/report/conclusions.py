@@ -83,10 +83,10 @@ def section_a9(a: Assessment) -> list[str]:
                 o.id,
                 o.title,
                 o.unit,
-                intensity(o.baseline_value),
-                intensity(o.target_value),
+                _objective_value(o.unit, o.baseline_value),
+                _objective_value(o.unit, o.target_value),
                 o.target_year,
-                intensity(o.actual),
+                _objective_value(o.unit, o.actual),
                 percent(o.progress_percent),
                 "未评价（数据不完整）"
                 if o.note.startswith("未评价")
@@ -162,3 +162,8 @@ def section_a10(a: Assessment, info: dict[str, Any]) -> list[str]:
     ]
     out.append(bullets(chances) if chances else "- 未记录。")
     return out
+
+
+def _objective_value(unit: str, value: Decimal | None) -> str:
+    """Totals in tCO2 with 2 decimals like every emission; intensities with 4."""
+    return tco2(value) if unit.strip() == "tCO2" else intensity(value)

@@ -16,7 +16,7 @@ from generator.carbon.calc.rounding import (
     CATEGORY_ZH,
     ORIGIN_ZH,
     PARAMETER_ZH,
-    ROUNDING_RULE,
+    ROUNDING_RULE_ZH,
     STATUS_ZH,
     activity,
     factor,
@@ -298,7 +298,7 @@ def section_a7(a: Assessment) -> list[str]:
         out.append(
             f"排放源 {'、'.join(flagged)} 的不确定性超过 {LIMIT_PERCENT}%，方法1 不再适用，宜采用蒙特卡罗法（方法2）。"
         )
-    out += ["", f"数值修约：{ROUNDING_RULE}"]
+    out += ["", f"数值修约：{ROUNDING_RULE_ZH}"]
     return out
 
 

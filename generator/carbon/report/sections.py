@@ -57,15 +57,18 @@ def _sources(a: Assessment) -> list[dict[str, Any]]:
 
 def _a1(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
     out = ["## A.1 碳评估报告编制说明", "", "### A.1.1 评估依据", ""]
-    basis = list(info.get("basis") or [])
+    basis = [str(b) for b in info.get("basis") or []]
     # the legal register in force for the year: the latest one dated no later than its end
     registers = [r for r in model.records_of("legal-register") if r.date[:4] <= str(a.year)]
+    listed: list[str] = []
     for record in registers[-1:]:
-        basis += [
+        listed += [
             f"{r['name']}（{r.get('issuer', '')}，{r['effective']} 实施）"
             for r in record.data["requirements"]
         ]
-    basis = list(dict.fromkeys(basis))
+    # a basis the register lists too is printed once, in the register's fuller form
+    basis = [b for b in basis if not any(entry.startswith(b) for entry in listed)]
+    basis = list(dict.fromkeys(basis + listed))
     sources = sorted(
         {
             f"{p.source}（{p.tag}）"

@@ -8,8 +8,10 @@ gathered before anything is written, so links between pages are consistent.
 
 from __future__ import annotations
 
+import posixpath
+import re
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -24,8 +26,10 @@ from generator.core.issues import Issue
 from generator.render.site.carbon import carbon_pages
 from generator.render.site.compliance import compliance_pages
 from generator.render.site.mkdocs import (
+    add_search_dictionary,
     build_mkdocs,
     load_base_config,
+    patch_search_worker,
     prepare_theme,
     site_config,
     site_templates_dir,
@@ -107,6 +111,31 @@ def _document_pages(ctx: SiteContext) -> tuple[list[Page], list[Page], dict[str,
     return current, archived, paths
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
+
+
+def content_images(model: Model, root: Path, paths: dict[str, str]) -> dict[str, Path]:
+    """Images the documents' bodies link to, keyed by where they go in docs/: beside the
+    document's page, at the same relative path as beside its source file, so the body's
+    link works unchanged on the site (as it does in the Word copy)."""
+    found: dict[str, Path] = {}
+    root = root.resolve()
+    for doc in model.documents:
+        page = paths.get(doc.id)
+        if not page:
+            continue
+        source_dir = (root / doc.path).parent
+        for src in _IMAGE.findall(doc.body):
+            if "://" in src or src.startswith(("/", "data:", "#")):
+                continue
+            file = (source_dir / src).resolve()
+            if file.is_file() and file.is_relative_to(root):
+                target = posixpath.normpath((PurePosixPath(page).parent / src).as_posix())
+                if not target.startswith("../"):
+                    found[target] = file
+    return found
+
+
 def nav_title(text: str) -> str:
     """A nav title safe in every theme context: Material prints nav titles unescaped (and
     un-escapes them again with `striptags` in <title>), so markup characters are replaced by
@@ -140,7 +169,14 @@ def _nav(
         {"发布历史": "releases.md"},
     ]
     if carbon:
-        nav.append({"碳排放": [{nav_title(p.title): p.path} for p in carbon]})
+        nav.append(
+            {
+                "碳排放": [
+                    p.path if p.path == "carbon/index.md" else {nav_title(p.title): p.path}
+                    for p in carbon
+                ]
+            }
+        )
     if compliance:
         nav.append({"碳排放报告与履约": [{nav_title(p.title): p.path} for p in compliance]})
     if archived:
@@ -196,6 +232,7 @@ def render_site(
     version: str | None = None,
     status: StatusReport | None = None,
     review_packs: tuple[ReviewPack, ...] = (),
+    superseded_by: str = "",
 ) -> list[Issue]:
     """Generate the site's Markdown and mkdocs.yml under out_dir/site-src, build out_dir/site.
 
@@ -204,7 +241,7 @@ def render_site(
     src_dir = out_dir / "site-src"
     docs_dir = src_dir / "docs"
     templates = site_templates_dir(config)
-    ctx = SiteContext(model, history, make_environment(templates))
+    ctx = SiteContext(model, history, make_environment(templates), superseded_by=superseded_by)
     ctx.downloads = existing_downloads(downloads, out_dir)
     ctx.status = status
     schemas = load_schemas(config.schemas_dir, config.root)
@@ -216,7 +253,7 @@ def render_site(
     structure = load_structure(config.template("emission-report", "structure.yaml"))
     compliance = compliance_pages(ctx, structure)
     pages = [
-        home_page(ctx, paths),
+        home_page(ctx, paths, carbon=bool(carbon)),
         documents_index(ctx, current),
         *documents,
         registers_index(ctx, registers),
@@ -240,6 +277,9 @@ def render_site(
         pages += [archive_index(ctx, entries), *archived]
 
     _write_pages(docs_dir, pages, templates / "assets")
+    for rel, image in sorted(content_images(model, config.root, paths).items()):
+        (docs_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(image, docs_dir / rel)
     for rel, data in sorted(carbon_files.items()):
         (docs_dir / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs_dir / rel).write_bytes(data)
@@ -250,6 +290,10 @@ def render_site(
     nav = _nav(model, documents, archived, registers, carbon, compliance)
     if running:
         nav.insert(1, {"体系运行": [{nav_title(p.title): p.path} for p in running]})
-    write_site_config(src_dir / "mkdocs.yml", site_config(base, site_name, nav, version))
+    mk_config = site_config(base, site_name, nav, version)
+    add_search_dictionary(mk_config, src_dir)
+    write_site_config(src_dir / "mkdocs.yml", mk_config)
     sources = {p.path: p.source for p in pages if p.source}
-    return issues + build_mkdocs(src_dir / "mkdocs.yml", sources)
+    issues += build_mkdocs(src_dir / "mkdocs.yml", sources)
+    patch_search_worker(out_dir / "site")
+    return issues

@@ -66,4 +66,25 @@ def carbon_pages(ctx: SiteContext) -> tuple[list[Page], dict[str, bytes], list[I
             text = text.replace("\n", f"\n\n[下载 Word 受控副本（.docx）]({relative})\n", 1)
         markdown = text
         pages.append(Page(f"{folder}/report.md", f"{year} 年度碳评估", markdown))
+    if pages:
+        pages.insert(0, carbon_index(ctx, pages))
     return pages, files, issues
+
+
+def carbon_index(ctx: SiteContext, reports: list[Page]) -> Page:
+    """carbon/index.md: the section's own page (a folder without one is a bare listing)."""
+    lines = [
+        "# 碳排放和碳评估",
+        "",
+        "按附录 A 编制的各年度碳评估报告（碳排放核算、强度、基准和先进值比较、评估结论）。"
+        "每份报告页面可下载其 Word 受控副本。",
+        "",
+        "| 年度 | 报告 | Word 受控副本 |",
+        "| --- | --- | --- |",
+    ]
+    for page in reports:
+        year = page.path.split("/")[1]
+        download = ctx.downloads.get(f"report:{year}")
+        word = f"[下载（.docx）](../{download})" if download else "—"
+        lines.append(f"| {year} | [{md_text(page.title)}]({year}/report.md) | {word} |")
+    return Page("carbon/index.md", "碳排放和碳评估", "\n".join(lines) + "\n")

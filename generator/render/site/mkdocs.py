@@ -20,7 +20,7 @@ import yaml
 
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue
-from generator.core.resources import resource_path
+from generator.core.resources import data_path, resource_path
 from generator.render.site.sanitize import PLUGIN_NAME, SanitizePlugin
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
@@ -97,6 +97,45 @@ def site_config(
         extra["version"] = {**(extra.get("version") or {}), "provider": "mike"}
     data["extra"] = extra
     return data
+
+
+USER_WORD_FREQUENCY = 200000  # above jieba's counts for 碳 + 评估, so the whole word wins
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def search_terms() -> list[str]:
+    """The standard's terms and clause titles: words the search must keep whole."""
+    from generator.content.standard import clause_catalogue
+
+    data = yaml.safe_load(data_path("search-terms.yaml").read_text(encoding="utf-8")) or {}
+    words = [str(t) for t in data.get("terms") or []]
+    words += [c.title for c in clause_catalogue() if _HAN_ONLY.fullmatch(c.title)]
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
+def add_search_dictionary(data: dict[str, Any], src_dir: Path) -> None:
+    """Give Material's search plugin (it segments Chinese with jieba) a user dictionary of
+    the standard's terms, written beside the generated mkdocs.yml. The plugin reads the
+    path relative to the working directory, so it is absolute."""
+    plugins = data.get("plugins")
+    if not isinstance(plugins, list):
+        return
+    plugins = data["plugins"] = list(plugins)  # the base config's list stays as it was
+    path = src_dir / "search-dict.txt"
+    text = "".join(f"{word} {USER_WORD_FREQUENCY} n\n" for word in search_terms())
+    path.write_text(text, encoding="utf-8")
+    for index, entry in enumerate(plugins):
+        name = (
+            entry
+            if isinstance(entry, str)
+            else next(iter(entry), "")
+            if isinstance(entry, dict)
+            else ""
+        )
+        if name in ("search", "material/search"):
+            options = dict(entry[name] or {}) if isinstance(entry, dict) else {}
+            options.setdefault("jieba_dict_user", str(path.resolve()))
+            plugins[index] = {name: options}
 
 
 def write_site_config(path: Path, data: dict[str, Any]) -> None:
@@ -185,3 +224,56 @@ def build_mkdocs(config_file: Path, sources: dict[str, str]) -> list[Issue]:
                 Issue("site-src/mkdocs.yml", None, "", f"网站构建失败: {exc}", code="SITE-BUILD")
             ]
     return [_issue(r, sources) for r in collect.records]
+
+
+SITEMAP_PLACEHOLDER = "http://cems.invalid/"
+
+
+def write_version_sitemap(site_dir: Path, version: str, site_url: str = "") -> int:
+    """sitemap.xml (and .gz) listing every page of one version, for the version selector.
+
+    Material's selector fetches the chosen version's sitemap.xml and stays on the same page
+    only when that page's URL is listed there; MkDocs writes an empty sitemap without a
+    `site_url`, and a deployment on a closed network often has none. Material compares the
+    sitemap's URLs only with one another (it replaces their scheme and host with the
+    browser's), so without a configured `site_url` a placeholder host serves as well.
+    Returns the number of pages listed.
+    """
+    import gzip
+    from xml.sax.saxutils import escape
+
+    base = (site_url.rstrip("/") + "/") if site_url else SITEMAP_PLACEHOLDER
+    pages = sorted(
+        p.relative_to(site_dir).parent.as_posix()
+        for p in site_dir.rglob("index.html")
+        if p.relative_to(site_dir).parts[0] not in ("assets", "search")
+    )
+    urls = [f"{base}{version}/" + ("" if page == "." else page + "/") for page in pages]
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    text += '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    text += "".join(f"  <url><loc>{escape(url)}</loc></url>\n" for url in urls)
+    text += "</urlset>\n"
+    data = text.encode("utf-8")
+    (site_dir / "sitemap.xml").write_bytes(data)
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
+    return len(urls)
+
+
+# Material's search worker segments a Chinese query greedily into words of the index but never
+# tries the whole query (`j < query.length` in integrations/search/query/segment): 碳评估 is
+# searched as 碳* even when 碳评估 is a word of the index, and 碳* also matches 碳酸钙. Letting
+# the loop reach the query's end makes a query that is itself a word stay whole; a query made
+# of several words is cut as before. Matched exactly, so another Material release is left alone.
+_SEGMENT_LOOP = "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
+_SEGMENT_FIXED = "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
+
+
+def patch_search_worker(site_dir: Path) -> bool:
+    """Let a whole Chinese query match its word in the index; True when a worker was fixed."""
+    patched = False
+    for worker in sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.js")):
+        text = worker.read_text(encoding="utf-8")
+        if text.count(_SEGMENT_LOOP) == 1:
+            worker.write_text(text.replace(_SEGMENT_LOOP, _SEGMENT_FIXED), encoding="utf-8")
+            patched = True
+    return patched

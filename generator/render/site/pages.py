@@ -47,6 +47,7 @@ class SiteContext:
     env: jinja2.Environment
     downloads: dict[str, str] = field(default_factory=dict)
     status: StatusReport | None = None  # findings of `cems check`, computed in ops/
+    superseded_by: str = ""  # an older release's site: the release in force now
 
     def render(self, template: str, **values: object) -> str:
         try:
@@ -199,6 +200,20 @@ def status_text(doc: Document, control: DocumentControl) -> str:
     return control_status_zh(control, doc.status)
 
 
+def download_label(ctx: SiteContext, doc: Document, control: DocumentControl) -> str:
+    """What the Word download is: only the release in force offers controlled copies."""
+    if is_withdrawn(doc, control):
+        return "下载 Word 副本（作废）"
+    if control.in_force is None or (control.draft and f"draft:{doc.id}" not in ctx.downloads):
+        return "下载 Word 草稿（未生效）"
+    if ctx.superseded_by:
+        return f"下载 Word 副本（已被 {ctx.superseded_by} 替代，非受控）"
+    return "下载 Word 受控副本"
+
+
+DOCUMENT_SEARCH_BOOST = 3  # Material's per-page search boost for documents in force
+
+
 def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
     model, control = ctx.model, ctx.history.control(doc.id)
     withdrawn = is_withdrawn(doc, control)
@@ -213,6 +228,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         "document.md.j2",
         doc=doc,
         withdrawn=withdrawn,
+        search_boost=DOCUMENT_SEARCH_BOOST,
         withdrawn_when=(
             control.withdrawn_in.effective_date if control.withdrawn_in else doc.status_zh
         ),
@@ -236,6 +252,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         record_link=link(path, f"registers/{record_type.name}.md") if record_type else "",
         record_title=record_type.title if record_type else "",
         download=link(path, download) if download else "",
+        download_label=download_label(ctx, doc, control),
         draft_download=link(path, draft) if (draft := ctx.downloads.get(f"draft:{doc.id}")) else "",
         rows=revision_rows(model, control),
         fingerprint=control.in_force.content_sha256[:16] if control.in_force else "",
@@ -372,6 +389,7 @@ def archive_index(ctx: SiteContext, entries: list[tuple[str, str, str]]) -> Page
 
 
 _GENERATED_PARTS = ("修订文件", "作废文件", "回收副本", "Effective-Date")
+_ENGLISH_GIST = re.compile(r"\s*\(release [^()]*\)")
 
 
 def release_note(message: str) -> str:
@@ -379,10 +397,11 @@ def release_note(message: str) -> str:
     without the generated lists (they are shown as tables) and trailers."""
     paragraphs = [p.strip() for p in message.strip().split("\n\n") if p.strip()]
     kept = [p for p in paragraphs[:2] if not p.startswith(_GENERATED_PARTS)]
-    return "　".join(kept)
+    # tags made by earlier cems releases end their summary with an English gist
+    return _ENGLISH_GIST.sub("", "　".join(kept))
 
 
-def home_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
+def home_page(ctx: SiteContext, paths: dict[str, str], *, carbon: bool = False) -> Page:
     model, history = ctx.model, ctx.history
     org = model.organisation
     release = history.latest_release
@@ -426,5 +445,7 @@ def home_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
         changes=changes,
         withdrawn=withdrawn,
         n_documents=len([p for p in paths.values() if p.startswith("documents/")]),
+        carbon=carbon,
+        n_archived=len([p for p in paths.values() if p.startswith("archive/")]),
     )
     return Page("index.md", "首页", markdown, "content/organisation.yaml")

@@ -29,6 +29,7 @@ from generator.manifest import GeneratedFile
 from generator.render.tables.writer import (
     Register,
     register_docx,
+    register_header,
     register_xlsx,
     text,
     text_width,
@@ -182,14 +183,22 @@ def _sort_key(item: Any) -> tuple[str, str]:
 def table_rows(model: Model, layout: Layout, records: tuple[Record, ...]) -> list[tuple[str, ...]]:
     """One row per record, or per item of the spread list (a record without items keeps one
     row). CSV tables are one register across files: rows sorted by month, then source."""
+    return [row for _group, row in grouped_rows(model, layout, records)]
+
+
+def grouped_rows(
+    model: Model, layout: Layout, records: tuple[Record, ...]
+) -> list[tuple[int, tuple[str, ...]]]:
+    """(record number, row) for `table_rows`: the rows of a record's spread list share it."""
     if records and all(r.is_table for r in records):
         items = [i for r in records for i in r.data.get(layout.rows_key) or []]
-        return [_row(model, layout, {}, i) for i in sorted(items, key=_sort_key)]
+        ordered = sorted(items, key=_sort_key)
+        return [(n, _row(model, layout, {}, i)) for n, i in enumerate(ordered)]
     rows = []
-    for record in records:
+    for number, record in enumerate(records):
         items = (record.data.get(layout.rows_key) or []) if layout.rows_key else []
         for item in items or [None]:
-            rows.append(_row(model, layout, record.data, item))
+            rows.append((number, _row(model, layout, record.data, item)))
     return rows
 
 
@@ -238,13 +247,23 @@ def record_table(
     model: Model, record_type: RecordType, schema: dict[str, Any], name: str = ""
 ) -> tuple[Register, Layout]:
     layout = layout_of(schema)
-    rows = table_rows(model, layout, model.records_of(record_type.name))
+    grouped = grouped_rows(model, layout, model.records_of(record_type.name))
+    rows = [row for _, row in grouped]
     columns = tuple(
         (c.heading, _width(c.heading, [row[i] for row in rows]))
         for i, c in enumerate(layout.columns)
     )
     name = name or file_name(record_type.title)
-    return Register(name, record_type.title, columns, tuple(rows), key=record_type.name), layout
+    register = Register(
+        name,
+        record_type.title,
+        columns,
+        tuple(rows),
+        key=record_type.name,
+        groups=tuple(g for g, _ in grouped) if layout.rows_key else (),
+        shared=tuple(not c.in_item for c in layout.columns) if layout.rows_key else (),
+    )
+    return register, layout
 
 
 def _finish_sheet(workbook: Workbook, layout: Layout) -> None:
@@ -296,7 +315,8 @@ def render_record_tables(
     for register, layout in build_record_tables(model, schemas, skip):
         # Word tables narrow their text columns to the page; Excel keeps natural widths
         page = replace(register, columns=fit_columns(register.columns, fit))
-        document = register_docx(page, organisation, commit, template)
+        header = register_header(model, history, register.key)
+        document = register_docx(page, organisation, commit, template, header)
         workbook = register_xlsx(register, organisation, commit)
         _finish_sheet(workbook, layout)
         files += write_register(out_dir, register, document, workbook, when)

@@ -32,6 +32,15 @@ class Register:
     columns: tuple[tuple[str, float], ...]  # (heading, width in cm)
     rows: tuple[tuple[str, ...], ...]
     key: str = ""  # the record type (or master-list, document-issue): how the site finds it
+    # rows of one record (a plan and its milestones) share a group number; the record's own
+    # fields (`shared` columns) are printed once per group instead of on every row
+    groups: tuple[int, ...] = ()
+    shared: tuple[bool, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many records (not rows) the register holds."""
+        return len(set(self.groups)) if self.groups else len(self.rows)
 
     @property
     def landscape(self) -> bool:

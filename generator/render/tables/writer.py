@@ -9,6 +9,7 @@ filter), so the two can never disagree.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from docx import Document as open_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Cm, Length, Pt
+from docx.shared import Length, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -31,10 +32,13 @@ from generator.render.tables.spec import PORTRAIT_WIDTH_CM, Register, text
 from generator.render.word import ooxml as xml
 from generator.render.word.copy import reference_bytes
 from generator.render.word.reproducible import save_docx, save_xlsx
+from generator.render.word.widths import fit_widths, minimum_widths
 
 __all__ = [
     "PORTRAIT_WIDTH_CM",
     "Register",
+    "RegisterHeader",
+    "register_header",
     "render_registers",
     "text",
     "text_width",
@@ -57,7 +61,141 @@ def text_width(section: Section, *, longer_side: bool = False) -> Length:
     return Length(paper - left - right)
 
 
-def register_docx(register: Register, organisation: str, commit: str, template: bytes) -> Any:
+@dataclass(frozen=True)
+class RegisterHeader:
+    """What every page of a register's Word copy says about where its rows come from."""
+
+    organisation: str
+    commit: str
+    date: str = ""  # the commit's date, YYYY-MM-DD
+    form: str = ""  # the form (记录表单) the records are kept on, e.g. CEMS-F-09
+    form_revision: str = ""
+
+
+FONT_PT = 8.5
+
+
+def _page_header(section: Section, register: Register, head: RegisterHeader) -> None:
+    """Organisation, register, form and data as of which commit, and 第 X 页 共 Y 页."""
+    first = section.header.paragraphs[0]
+    first.text = ""
+    first.add_run(f"{head.organisation}　{register.title}").bold = True
+    if head.form:
+        revision = f"（{head.form_revision}）" if head.form_revision else ""
+        first.add_run(f"　记录表单 {head.form}{revision}")
+    second = section.header.add_paragraph()
+    when = f"，{head.date}" if head.date else ""
+    second.add_run(f"数据截至提交 {head.commit[:12]}{when}　第 ")
+    xml.add_field(second, "PAGE")
+    second.add_run(" 页 共 ")
+    xml.add_field(second, "NUMPAGES")
+    second.add_run(" 页")
+    for paragraph in (first, second):
+        for run in paragraph.runs:
+            run.font.size = Pt(9)
+
+
+def _grouped_rows(register: Register) -> list[tuple[str, ...]]:
+    """Rows with a record's own fields blanked after its first row (they are merged)."""
+    if not register.groups or not register.shared:
+        return list(register.rows)
+    rows, previous = [], None
+    for group, row in zip(register.groups, register.rows, strict=True):
+        if group == previous:
+            row = tuple("" if shared else v for v, shared in zip(row, register.shared, strict=True))
+        rows.append(row)
+        previous = group
+    return rows
+
+
+def _merge_groups(table: Any, register: Register) -> None:
+    """One tall cell per record for its own fields: the rows of a group share it."""
+    if not register.groups or not any(register.shared):
+        return
+    start = 0
+    groups = register.groups
+    for end in range(1, len(groups) + 1):
+        if end == len(groups) or groups[end] != groups[start]:
+            if end - start > 1:
+                for c, shared in enumerate(register.shared):
+                    if shared:
+                        top = table.cell(start + 1, c)
+                        top.merge(table.cell(end, c))
+            start = end
+
+
+def block_layout(register: Register) -> bool:
+    """Records whose own fields are long (a plan's measures, resources, evaluation) read as a
+    full-width block above their items' rows; columns would squeeze them to a few characters."""
+    if not register.groups or not any(register.shared) or all(register.shared):
+        return False
+    own = sum(w for (_, w), shared in zip(register.columns, register.shared, strict=True) if shared)
+    return own > sum(w for _, w in register.columns) / 2
+
+
+def _add_blocks(document: Any, register: Register, width: int) -> Any:
+    """The block layout: per record, one merged row with its fields as `名称：值`, then one row
+    per item with the item columns."""
+    keep = [c for c, shared in enumerate(register.shared) if not shared]
+    own = [c for c, shared in enumerate(register.shared) if shared]
+    columns = [register.columns[c] for c in keep]
+    items = [tuple(row[c] for c in keep) for row in register.rows]
+    widths = fit_widths(
+        [w for _, w in columns],
+        minimum_widths([[r[i] for r in items] for i in range(len(keep))], FONT_PT),
+        width,
+    )
+    table = document.add_table(rows=1, cols=len(keep))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _fill_row(table.rows[0], [h for h, _ in columns], widths, bold=True)
+    xml.repeat_header_row(table.rows[0])
+    for cell in table.rows[0].cells:
+        xml.shade_cell(cell, "E7E6E6")
+    previous = None
+    for group, row, item in zip(register.groups, register.rows, items, strict=True):
+        if group != previous:
+            cells = table.add_row().cells
+            merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+            paragraph = merged.paragraphs[0]
+            for n, c in enumerate(c for c in own if row[c]):
+                heading = register.columns[c][0]
+                paragraph.add_run(("　" if n else "") + f"{heading}：").bold = True
+                paragraph.add_run(row[c])
+            for run in paragraph.runs:
+                run.font.size = Pt(FONT_PT)
+            xml.shade_cell(merged, "F2F2F2")
+            previous = group
+        if any(item):
+            _fill_row(table.add_row(), list(item), widths)
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
+    return table
+
+
+def _fill_row(row: Any, values: list[str], widths: list[int], bold: bool = False) -> None:
+    for cell, value, w in zip(row.cells, values, widths, strict=True):
+        cell.width = w
+        run = cell.paragraphs[0].add_run(value)
+        run.font.size = Pt(FONT_PT)
+        run.bold = bold or None
+
+
+def _widths(register: Register, rows: list[tuple[str, ...]], width: int) -> list[int]:
+    columns = [[row[c] for row in rows] for c in range(len(register.columns))]
+    preferred = [w for _, w in register.columns]
+    return fit_widths(preferred, minimum_widths(columns, FONT_PT), width)
+
+
+def register_docx(
+    register: Register,
+    organisation: str,
+    commit: str,
+    template: bytes,
+    header: RegisterHeader | None = None,
+) -> Any:
+    head = header or RegisterHeader(organisation, commit)
     document = open_docx(io.BytesIO(template))
     body = document.element.body
     for child in list(body):
@@ -65,43 +203,76 @@ def register_docx(register: Register, organisation: str, commit: str, template: 
             body.remove(child)
     section = document.sections[0]
     # measured before turning the page: set_landscape puts the longer side across
-    width = text_width(section, longer_side=register.landscape)
-    if register.landscape:
+    landscape = register.landscape and not block_layout(register)
+    width = text_width(section, longer_side=landscape)
+    if landscape:
         xml.set_landscape(section)
+    _page_header(section, register, head)
     document.add_paragraph(register.title, style="Title")
-    document.add_paragraph(
-        f"{organisation}　·　由 cems 从提交 {commit[:12]} 生成　·　共 {len(register.rows)} 条"
-    )
-    rows = register.rows or (("（无记录）",) + ("",) * (len(register.columns) - 1),)
+    count = f"共 {register.count} 条"
+    if register.count != len(register.rows):
+        count += f"（{len(register.rows)} 行）"
+    document.add_paragraph(f"{organisation}　·　由 cems 从提交 {commit[:12]} 生成　·　{count}")
+    if block_layout(register):
+        _add_blocks(document, register, width)
+        _footer(section, register)
+        return _finish(document, register, commit)
+    rows = _grouped_rows(register) or [("（无记录）",) + ("",) * (len(register.columns) - 1)]
     table = document.add_table(rows=1 + len(rows), cols=len(register.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    scale = width / Cm(sum(w for _, w in register.columns))
-    for c, (_heading, w) in enumerate(register.columns):
-        table.columns[c].width = int(Cm(w) * scale)
+    widths = _widths(register, rows, width)
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
     for r, values in enumerate(((h for h, _ in register.columns), *rows)):
         row = table.rows[r]
+        cells = row.cells
         for c, value in enumerate(values):
-            cell = row.cells[c]
-            cell.width = int(Cm(register.columns[c][1]) * scale)
+            cell = cells[c]
+            cell.width = widths[c]
             run = cell.paragraphs[0].add_run(value)
-            run.font.size = Pt(8.5)
+            run.font.size = Pt(FONT_PT)
             run.bold = r == 0 or None
         if r == 0:
             xml.repeat_header_row(row)
-            for cell in row.cells:
+            for cell in cells:
                 xml.shade_cell(cell, "E7E6E6")
+    if register.rows:
+        _merge_groups(table, register)
+    _footer(section, register)
+    return _finish(document, register, commit)
+
+
+def _footer(section: Section, register: Register) -> None:
     footer = section.footer.paragraphs[0]
     footer.add_run(f"{register.title}　第 ")
     xml.add_field(footer, "PAGE")
     footer.add_run(" 页 共 ")
     xml.add_field(footer, "NUMPAGES")
     footer.add_run(" 页")
+
+
+def _finish(document: Any, register: Register, commit: str) -> Any:
     document.core_properties.title = register.title
     document.core_properties.subject = "台账"
     xml.set_custom_properties(document, {"cems.register": register.name, "cems.commit": commit})
     return document
+
+
+def register_header(model: Model, history: History, record_type: str) -> RegisterHeader:
+    """The page header of a register: the form its records are kept on, as of HEAD."""
+    form = next(
+        (d for d in model.documents if d.record_type and d.record_type == record_type), None
+    )
+    revision = history.control(form.id).revision_label if form else ""
+    return RegisterHeader(
+        model.organisation.name,
+        history.head_commit,
+        history.head_date,
+        form.id if form else "",
+        revision,
+    )
 
 
 def register_xlsx(register: Register, organisation: str, commit: str) -> Workbook:
@@ -140,7 +311,8 @@ def render_registers(
     organisation, commit = model.organisation.name, history.head_commit
     files = []
     for register in build_registers(model, history, schemas):
-        document = register_docx(register, organisation, commit, template)
+        header = register_header(model, history, register.key)
+        document = register_docx(register, organisation, commit, template, header)
         workbook = register_xlsx(register, organisation, commit)
         files += write_register(out_dir, register, document, workbook, when)
     return sorted(files)

@@ -9,6 +9,7 @@ instance, and the printed number must match the source exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.render.word import ooxml as xml
+from generator.render.word.widths import content_widths, unbreakable, units
 
 MONO_FONT = "Consolas"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
+_MARKUP = re.compile(r"[*`~\\]|\[|\]\([^)]*\)")
 
 
 def parser() -> MarkdownIt:
@@ -282,7 +285,51 @@ def add_table(
             xml.repeat_header_row(table.rows[r])
             for cell in table.rows[r].cells:
                 xml.shade_cell(cell, "E7E6E6")
+    _set_widths(table, rows, header_rows, columns, width)
+    _merge_repeats(table, header_rows)
     return table
+
+
+MERGE_UNITS = 10  # repeated text this long (化石燃料燃烧, a source's citation) is printed once
+
+
+def _merge_repeats(table: Any, header_rows: int) -> None:
+    """Consecutive body cells of a column with the same longer text become one tall cell, so
+    a report does not print the same category or citation on every row. Short marks (√, 是,
+    numbers) stay in every row: one of them merged over rows would read as a single value."""
+    grid = [list(row.cells) for row in table.rows]
+    for c in range(len(grid[0]) if grid else 0):
+        start = header_rows
+        for r in range(header_rows + 1, len(grid) + 1):
+            text = grid[start][c].text if start < len(grid) else ""
+            if r < len(grid) and grid[r][c].text == text:
+                continue
+            if r - start > 1 and units(text) >= MERGE_UNITS and not unbreakable(text):
+                for lower in grid[start + 1 : r]:
+                    for paragraph in lower[c].paragraphs:
+                        for run in list(paragraph.runs):
+                            run._r.getparent().remove(run._r)
+                grid[start][c].merge(grid[r - 1][c])
+            start = r
+
+
+TABLE_FONT_PT = 10.5  # the Normal style's 五号
+
+
+def _set_widths(
+    table: Any, rows: list[list[Token]], header_rows: int, columns: int, width: int
+) -> None:
+    """Column widths from the cells' text, so numbers and dates never break (widths.py)."""
+    texts = [[""] * len(rows) for _ in range(columns)]
+    for r, row in enumerate(rows):
+        for c, token in enumerate(row):
+            texts[c][r] = _MARKUP.sub("", token.content)  # headings count: 置信度 stays whole
+    widths = content_widths(texts, TABLE_FONT_PT, width)
+    table.autofit = False
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
+        for cell in table.columns[c].cells:
+            cell.width = w
 
 
 # ---- the reference template ---------------------------------------------------------------

@@ -10,10 +10,13 @@ import re
 from dataclasses import dataclass
 
 from generator.content.model import Document, Model
+from generator.content.schemas import load_schemas
 from generator.control.types import DocumentControl, History, distribution_code
 from generator.core.config import Config
+from generator.render.word.form import BlankForm, blank_form
 
 STATUS_IN_FORCE, STATUS_DRAFT, STATUS_WITHDRAWN = "in_force", "draft", "withdrawn"
+STATUS_SUPERSEDED = "superseded"  # in force at an older release: a copy for reference only
 MASTER_NUMBER = "母本"
 # Not allowed in Windows file names, or special in a Markdown link target, URL or HTML
 # (a title with `&`, a backtick or brackets must still give a download link that resolves).
@@ -34,6 +37,8 @@ class CopyContext:
     image_roots: tuple[str, ...] = ()  # images are embedded only from inside these folders
     department: str = ""  # set for a department's controlled copy
     distribution_number: str = ""
+    form: BlankForm | None = None  # a form document's blank form, from its record schema
+    superseded_by: str = ""  # set when rendering an older release: the release in force now
 
     @property
     def status(self) -> str:
@@ -41,6 +46,8 @@ class CopyContext:
             return STATUS_WITHDRAWN
         if self.control.in_force is None or self.control.draft:
             return STATUS_DRAFT
+        if self.superseded_by:
+            return STATUS_SUPERSEDED
         return STATUS_IN_FORCE
 
     @property
@@ -86,8 +93,22 @@ def source_commit(control: DocumentControl, history: History) -> str:
     return history.head_commit
 
 
+def form_of(config: Config, document: Document) -> BlankForm | None:
+    """The blank form of a form document whose record type has a schema."""
+    if document.kind != "form" or not document.record_type:
+        return None
+    schemas = load_schemas(config.schemas_dir, config.root)
+    schema = schemas.records.get(document.record_type)
+    return blank_form(schemas.inlined(schema)) if schema is not None else None
+
+
 def context_for(
-    model: Model, history: History, config: Config, document: Document, department: str = ""
+    model: Model,
+    history: History,
+    config: Config,
+    document: Document,
+    department: str = "",
+    superseded_by: str = "",
 ) -> CopyContext:
     control = history.control(document.id)
     return CopyContext(
@@ -103,4 +124,6 @@ def context_for(
         distribution_number=distribution_number(document, control, department)
         if department
         else "",
+        form=form_of(config, document),
+        superseded_by=superseded_by,
     )

@@ -34,6 +34,7 @@ from generator.render.word.context import (
     context_for,
     file_name,
 )
+from generator.render.word.form import add_blank_form, split_field_section
 from generator.render.word.pdf import write_pdfs  # re-exported: build.py imports it from here
 from generator.render.word.reproducible import save_docx
 
@@ -82,16 +83,30 @@ def build_copy(ctx: CopyContext, template: bytes) -> Any:
     layout.header(document, ctx)
     layout.footer(document, ctx)
     layout.cover(document, ctx)
-    render_markdown(
-        document,
-        ctx.document.body,
-        base_dir=Path(ctx.base_dir),
-        image_roots=tuple(Path(r) for r in ctx.image_roots),
-        usable_width=layout.usable_width(document),
-    )
+    _body(document, ctx)
     layout.marks(document, ctx)
     _properties(document, ctx)
     return document
+
+
+def _body(document: Any, ctx: CopyContext) -> None:
+    """The Markdown body; a form's field list (YAML keys, for editors) gives way to the blank
+    form a person fills in."""
+    width = layout.usable_width(document)
+    base_dir = Path(ctx.base_dir)
+    roots = tuple(Path(r) for r in ctx.image_roots)
+    body = ctx.document.body
+    split = split_field_section(body) if ctx.form else None
+    if ctx.form is None:
+        render_markdown(document, body, base_dir=base_dir, image_roots=roots, usable_width=width)
+        return
+    before, number, after = split or (body, "", "")
+    render_markdown(document, before, base_dir=base_dir, image_roots=roots, usable_width=width)
+    heading = f"{number} 记录表单" if number else "记录表单"
+    document.add_paragraph(heading, style="Heading 1")
+    add_blank_form(document, ctx.form, ctx.document.id, ctx.revision, width)
+    if after.strip():
+        render_markdown(document, after, base_dir=base_dir, image_roots=roots, usable_width=width)
 
 
 def core_date(ctx: CopyContext) -> str:
@@ -148,7 +163,15 @@ def renderer_fingerprint() -> str:
     """Version and source of the modules that shape a copy, so a code change re-renders."""
     digest = hashlib.sha256(RENDERER_VERSION.encode("utf-8"))
     here = Path(__file__).resolve().parent
-    for name in ("copy.py", "layout.py", "body.py", "ooxml.py", "reproducible.py"):
+    for name in (
+        "copy.py",
+        "layout.py",
+        "body.py",
+        "ooxml.py",
+        "reproducible.py",
+        "widths.py",
+        "form.py",
+    ):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
@@ -188,14 +211,18 @@ def render_word(
     *,
     jobs: int = 2,
     subdir: str = "word",
+    superseded_by: str = "",
 ) -> list[GeneratedFile]:
-    """Write `out_dir/<subdir>/<ID>-<title>.docx` for every document (master copies)."""
+    """Write `out_dir/<subdir>/<ID>-<title>.docx` for every document (master copies);
+    `superseded_by` (the release in force now) marks an older release's copies 已替代."""
     template = reference_bytes(config)
     word_dir = out_dir / subdir
     cache_file = out_dir / ".cache" / f"{subdir.replace('/', '-')}.json"
     cache = _load_cache(cache_file)
     fingerprint = renderer_fingerprint()
-    contexts = [context_for(model, history, config, d) for d in model.documents]
+    contexts = [
+        context_for(model, history, config, d, superseded_by=superseded_by) for d in model.documents
+    ]
     hashes: dict[str, str] = {}
     todo: list[tuple[CopyContext, bytes, str]] = []
     new_cache: dict[str, dict[str, str]] = {}

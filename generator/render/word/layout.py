@@ -21,15 +21,17 @@ from generator.control.types import (
 )
 from generator.render.word import ooxml as xml
 from generator.render.word.context import CopyContext, distribution_number
+from generator.render.word.widths import fit_widths, minimum_widths
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 HEADING_FONT = ("Arial", "SimHei")
 UNSIGNED = "未签署"
-WATERMARKS = {"draft": "未生效 DRAFT", "withdrawn": "作废"}
+WATERMARKS = {"draft": "未生效 DRAFT", "withdrawn": "作废", "superseded": "已替代"}
 CONTROL_TEXT = {
     "in_force": "受控",
     "draft": "非受控（未生效）",
     "withdrawn": "作废",
+    "superseded": "已替代（非受控）",
 }
 
 
@@ -63,15 +65,18 @@ def _text(
     return run
 
 
-def _widths(table: Any, widths_cm: list[float], total: int) -> None:
-    """Fixed column widths scaled to the text column (cell widths are what Word honours)."""
+def _widths(
+    table: Any, widths_cm: list[float], total: int, minimum: list[int] | None = None
+) -> None:
+    """Fixed column widths scaled to the text column (cell widths are what Word honours);
+    a column is never narrower than its `minimum` (a number or a tag that must not break)."""
     table.autofit = False
-    scale = total / Cm(sum(widths_cm))
-    for column, width in zip(table.columns, widths_cm, strict=False):
-        column.width = int(Cm(width) * scale)
+    emu = fit_widths(widths_cm, minimum or [0] * len(widths_cm), total)
+    for column, width in zip(table.columns, emu, strict=False):
+        column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm, strict=False):
-            cell.width = int(Cm(width) * scale)
+        for cell, width in zip(row.cells, emu, strict=False):
+            cell.width = width
 
 
 def _grid(
@@ -96,7 +101,11 @@ def _grid(
             for cell in table.rows[r].cells:
                 xml.shade_cell(cell, "E7E6E6")
         xml.no_split_row(table.rows[r])
-    _widths(table, widths_cm, total)
+    columns = [
+        [row[c] if c < len(row) else "" for row in rows[header_rows:]]
+        for c in range(len(widths_cm))
+    ]
+    _widths(table, widths_cm, total, minimum_widths(columns, size))
     return table
 
 
@@ -198,7 +207,7 @@ def approval_rows(ctx: CopyContext) -> list[list[str]]:
             MEANING_REVIEW,
             "、".join(s.name for s in reviewers) or "—",
             _when(reviewers[-1]) if reviewers else "—",
-            "审查通过（Reviewed-by）",
+            "审查通过（提交说明中的审核人签署）",
         ],
         [
             MEANING_APPROVE,
@@ -242,6 +251,30 @@ def distribution_rows(ctx: CopyContext) -> list[list[str]]:
             ]
         )
     return rows
+
+
+COMPACT_DISTRIBUTION = 6  # more departments than this, all issued alike: two per table row
+
+
+def _distribution(document: Any, rows: list[list[str]], total: int) -> None:
+    """The distribution table; a long list whose copies share revision, issue and recall is
+    printed two departments a row under one line saying so, so the cover keeps to one page."""
+    alike = len({tuple(r[2:]) for r in rows}) == 1
+    if len(rows) <= COMPACT_DISTRIBUTION or not alike:
+        _grid(
+            document,
+            [["分发号", "部门", "版本", "发放", "回收"], *rows],
+            [3.4, 3.6, 2.6, 3.1, 3.2],
+            total,
+        )
+        return
+    revision, issued, recalled = rows[0][2:]
+    _text(document.add_paragraph(), f"版本 {revision}；发放：{issued}；回收：{recalled}", size=9)
+    pairs = [
+        rows[i][:2] + (rows[i + 1][:2] if i + 1 < len(rows) else ["", ""])
+        for i in range(0, len(rows), 2)
+    ]
+    _grid(document, [["分发号", "部门", "分发号", "部门"], *pairs], [3.4, 4.5, 3.4, 4.5], total)
 
 
 def _caption(document: Any, text: str) -> None:
@@ -305,12 +338,14 @@ def cover(document: Any, ctx: CopyContext) -> None:
         total,
     )
     _caption(document, "发放范围")
-    _grid(
-        document,
-        [["分发号", "部门", "版本", "发放", "回收"], *distribution_rows(ctx)],
-        [3.4, 3.6, 2.6, 3.1, 3.2],
-        total,
-    )
+    _distribution(document, distribution_rows(ctx), total)
+    if ctx.status == "superseded":
+        _text(
+            document.add_paragraph(),
+            f"本版本已被 {ctx.superseded_by} 替代，仅供查阅，不得作为有效文件使用。",
+            bold=True,
+            colour=RED,
+        )
     if ctx.status == "withdrawn":
         notice = document.add_paragraph()
         reason = ctx.control.withdrawal_reason or ctx.document.withdrawal_reason or "—"
