@@ -81,7 +81,7 @@ def progress(message: str) -> None:
     click.echo(f"» {message}", err=True)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg]  # generic in newer click stubs
     """A calendar date written strictly as YYYY-MM-DD (2025-02-30 and 2026-9-1 are refused);
     the value stays the ISO text. A bad date is a usage error (exit 2)."""
 

@@ -73,7 +73,7 @@ def _clean_toc(items: Any) -> None:
         _clean_toc(getattr(item, "children", None))
 
 
-class SanitizePlugin(BasePlugin):
+class SanitizePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Registered by `build_mkdocs` on every in-process build."""
 
     @event_priority(-100)  # last: after any plugin that changes the page's HTML

@@ -7,6 +7,7 @@ name it and by the records whose own clauses (or whose record type's clauses) na
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -235,7 +236,9 @@ def in_force_at(ctx: SiteContext, index: int, doc_id: str) -> tuple[str, str, st
     return (current.label, current.effective_date, changed)
 
 
-def _release_group(ctx: SiteContext, index: int, release: Release, paths: dict[str, str]) -> dict:
+def _release_group(
+    ctx: SiteContext, index: int, release: Release, paths: dict[str, str]
+) -> dict[str, Any]:
     here = "releases.md"
     ids = sorted(set(ctx.history.documents) | {d.id for d in ctx.model.documents})
     rows = []
