@@ -11,7 +11,13 @@ from generator.content.load import (
     load_markdown_file,
     load_yaml_file,
 )
-from generator.content.paths import allowed_roots, image_issues, is_inside, outside_issue
+from generator.content.paths import (
+    allowed_roots,
+    image_issues,
+    is_inside,
+    linked_folders_outside,
+    outside_issue,
+)
 from generator.content.schemas import SchemaSet
 from generator.core.config import Config
 from generator.core.issues import Issue
@@ -55,6 +61,8 @@ def discover(config: Config, schemas: SchemaSet) -> Sources:
                 code="FILE-MISSING",
             )
         )
+    for folder in (config.documents_dir, config.records_dir):
+        sources.issues += linked_folders_outside(config, folder, roots)
     for path in iter_files(config.documents_dir, (".md",)):
         if not is_inside(path, roots):
             sources.issues.append(outside_issue(config, path))

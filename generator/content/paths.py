@@ -58,6 +58,18 @@ def outside_issue(config: Config, path: Path) -> Issue:
     )
 
 
+def linked_folders_outside(config: Config, folder: Path, roots: tuple[Path, ...]) -> list[Issue]:
+    """Folder symlinks below `folder` that leave the repository (their files are not read:
+    say so instead of silently leaving documents out)."""
+    if not folder.is_dir():
+        return []
+    return [
+        outside_issue(config, path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_symlink() and path.is_dir() and not is_inside(path, roots)
+    ]
+
+
 def _images(body: str) -> Iterator[tuple[int, str]]:
     """(line offset within the body, src) of every Markdown image."""
     md = MarkdownIt("commonmark").enable("table")
