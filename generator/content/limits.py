@@ -36,6 +36,8 @@ def _char_name(char: str) -> str:
 
 def illegal_characters(rel: str, text: str) -> list[Issue]:
     """One issue per line holding a character Word and Excel files cannot contain."""
+    if not XML_ILLEGAL.search(text):  # the usual case: one scan, no line splitting
+        return []
     issues = []
     for number, line in enumerate(text.split("\n"), start=1):  # splitlines() eats VT and FF
         match = XML_ILLEGAL.search(line)

@@ -72,6 +72,8 @@ def linked_folders_outside(config: Config, folder: Path, roots: tuple[Path, ...]
 
 def _images(body: str) -> Iterator[tuple[int, str]]:
     """(line offset within the body, src) of every Markdown image."""
+    if "![" not in body and "]:" not in body:  # no image, no reference definition: no parse
+        return
     md = MarkdownIt("commonmark").enable("table")
     for token in md.parse(body):
         line = token.map[0] if token.map else 0
