@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.content.limits import nesting_issue
 from generator.content.load import (
     SourceFile,
     iter_files,
@@ -71,6 +72,8 @@ def discover(config: Config, schemas: SchemaSet) -> Sources:
         sources.documents.append(doc)
         if not doc.issues:
             sources.issues += image_issues(config, path, doc.rel, doc.body, doc.body_line)
+            deep = nesting_issue(doc.rel, doc.body, doc.body_line)
+            sources.issues += [deep] if deep else []
     for path in iter_files(config.records_dir, (".yaml", ".yml", ".csv")):
         if not is_inside(path, roots):
             sources.issues.append(outside_issue(config, path))

@@ -29,6 +29,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
 Path_ = tuple[str | int, ...]
 
 FRONT_MATTER = "---"
+MAX_DEPTH = 32  # no content schema nests deeper than a few levels
 
 # YAML 1.2 core schema for plain scalars; anything else stays a string.
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
@@ -93,6 +94,12 @@ def _construct(
         )
     seen.add(id(node))
     positions.setdefault(path, node.start_mark.line + 1 + offset)
+    if len(path) > MAX_DEPTH:
+        raise YamlProblem(
+            f"嵌套超过 {MAX_DEPTH} 层 (nesting deeper than {MAX_DEPTH} levels)",
+            node.start_mark.line + 1 + offset,
+            _pointer(path[:MAX_DEPTH]),
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -127,11 +134,36 @@ def _construct(
     return node.value
 
 
+def _too_deep(text: str, limit: int) -> int | None:
+    """Line where flow brackets nest deeper than `limit`, or None. libyaml's recursive
+    composer overflows the C stack (a segfault) at ~20,000 levels, so this runs first. Quotes
+    are not honoured on purpose: nothing can hide brackets from the count, and no real
+    content has a thousand unclosed brackets in its strings."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth, line = 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
 def parse_yaml(text: str, offset: int = 0) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML text strictly; return (data, positions). Raises YamlProblem."""
     positions: dict[Path_, int] = {}
+    deep = _too_deep(text, 1000)
+    if deep is not None:
+        raise YamlProblem(f"嵌套超过 {MAX_DEPTH} 层 (nesting too deep)", deep + offset)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise YamlProblem(f"嵌套超过 {MAX_DEPTH} 层 (nesting too deep)", None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
