@@ -284,14 +284,26 @@ def load_csv_file(path: Path, rel: str, row_schema: dict[str, Any] | None) -> So
     props = (row_schema or {}).get("properties", {})
     reader = csv.reader(io.StringIO(source.text, newline=""))
     rows: list[dict[str, Any]] = []
-    header = next(reader, None)
     source.positions[()] = 1
-    if header is None:
+    try:  # (line, cells) of every record; a quoted field may span lines
+        table = [(reader.line_num, cells) for cells in reader]
+    except csv.Error as error:  # e.g. a field over the csv module's 128 KiB limit
+        source.issues.append(
+            Issue(
+                rel,
+                reader.line_num or 1,
+                "",
+                f"CSV 无法解析 (cannot parse CSV): {error}",
+                code="CSV-PARSE",
+                hint="检查引号是否配对、单元格是否异常长。",
+            )
+        )
+        return source
+    if not table:
         source.data = {"rows": rows}
         return source
-    header = [h.strip() for h in header]
-    for index, cells in enumerate(reader):
-        line = reader.line_num
+    header = [h.strip() for h in table[0][1]]
+    for index, (line, cells) in enumerate(table[1:]):
         row: dict[str, Any] = {}
         for name, cell in zip(header, cells, strict=False):
             value = _coerce(cell.strip(), props.get(name, {}).get("type", "string"))
