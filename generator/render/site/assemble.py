@@ -228,4 +228,4 @@ def render_site(
     nav = _nav(model, documents, archived, registers, carbon)
     write_site_config(src_dir / "mkdocs.yml", site_config(base, site_name, nav, version))
     sources = {p.path: p.source for p in pages if p.source}
-    return issues + build_mkdocs(src_dir / "mkdocs.yml", sources)
+    return issues + build_mkdocs(src_dir / "mkdocs.yml", sources, config.root)
