@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.content.limits import nesting_issue
 from generator.content.load import (
     SourceFile,
     iter_files,
@@ -11,7 +12,13 @@ from generator.content.load import (
     load_markdown_file,
     load_yaml_file,
 )
-from generator.content.paths import allowed_roots, image_issues, is_inside, outside_issue
+from generator.content.paths import (
+    allowed_roots,
+    image_issues,
+    is_inside,
+    linked_folders_outside,
+    outside_issue,
+)
 from generator.content.schemas import SchemaSet
 from generator.core.config import Config
 from generator.core.issues import Issue
@@ -55,6 +62,8 @@ def discover(config: Config, schemas: SchemaSet) -> Sources:
                 code="FILE-MISSING",
             )
         )
+    for folder in (config.documents_dir, config.records_dir):
+        sources.issues += linked_folders_outside(config, folder, roots)
     for path in iter_files(config.documents_dir, (".md",)):
         if not is_inside(path, roots):
             sources.issues.append(outside_issue(config, path))
@@ -63,6 +72,8 @@ def discover(config: Config, schemas: SchemaSet) -> Sources:
         sources.documents.append(doc)
         if not doc.issues:
             sources.issues += image_issues(config, path, doc.rel, doc.body, doc.body_line)
+            deep = nesting_issue(doc.rel, doc.body, doc.body_line)
+            sources.issues += [deep] if deep else []
     for path in iter_files(config.records_dir, (".yaml", ".yml", ".csv")):
         if not is_inside(path, roots):
             sources.issues.append(outside_issue(config, path))

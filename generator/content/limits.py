@@ -36,6 +36,8 @@ def _char_name(char: str) -> str:
 
 def illegal_characters(rel: str, text: str) -> list[Issue]:
     """One issue per line holding a character Word and Excel files cannot contain."""
+    if not XML_ILLEGAL.search(text):  # the usual case: one scan, no line splitting
+        return []
     issues = []
     for number, line in enumerate(text.split("\n"), start=1):  # splitlines() eats VT and FF
         match = XML_ILLEGAL.search(line)
@@ -141,6 +143,34 @@ def empty_record(rel: str, kind: str, text: str, data: Any) -> Issue | None:
         message,
         code="RECORD-EMPTY",
         hint="没有数据就删除这个文件；空文件会让年度合计为 0。",
+    )
+
+
+# Block nesting (lists, quotes) a body may have: Python-Markdown, which builds the site,
+# recurses per level and fails somewhere between 400 and 800 nested lists.
+MAX_BLOCK_LEVEL = 200  # markdown-it levels: about two per list level
+_DEEP_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{100,}", re.MULTILINE)
+
+
+def nesting_issue(rel: str, body: str, body_line: int) -> Issue | None:
+    """A body whose lists or quotes nest deeper than the site's Markdown parser can follow."""
+    if not _DEEP_PREFIX.search(body):  # each level takes at least one prefix character
+        return None
+    from markdown_it import MarkdownIt
+
+    # markdown-it stops nesting at maxNesting (and recurses per level itself): cap it just
+    # above the limit, so reaching the cap is the finding
+    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_BLOCK_LEVEL + 2}).parse(body)
+    deep = next((t for t in tokens if t.level >= MAX_BLOCK_LEVEL), None)
+    if deep is None:
+        return None
+    return Issue(
+        rel,
+        body_line + (deep.map[0] if deep.map else 0),
+        "",
+        "列表或引用嵌套层次过深 (lists or quotes nested too deeply)",
+        code="MD-NESTING",
+        hint="正文的列表和引用请不超过几层；更深的结构请改用表格或分节。",
     )
 
 

@@ -32,6 +32,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
 Path_ = tuple[str | int, ...]
 
 FRONT_MATTER = "---"
+MAX_DEPTH = 32  # no content schema nests deeper than a few levels
 
 # YAML 1.2 core schema for plain scalars; anything else stays a string.
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
@@ -96,6 +97,12 @@ def _construct(
         )
     seen.add(id(node))
     positions.setdefault(path, node.start_mark.line + 1 + offset)
+    if len(path) > MAX_DEPTH:
+        raise YamlProblem(
+            f"嵌套超过 {MAX_DEPTH} 层 (nesting deeper than {MAX_DEPTH} levels)",
+            node.start_mark.line + 1 + offset,
+            _pointer(path[:MAX_DEPTH]),
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -164,11 +171,36 @@ def yaml_problem_text(problem: str) -> str:
     return f"YAML 语法错误：{zh} (YAML syntax error: {problem})"
 
 
+def _too_deep(text: str, limit: int) -> int | None:
+    """Line where flow brackets nest deeper than `limit`, or None. libyaml's recursive
+    composer overflows the C stack (a segfault) at ~20,000 levels, so this runs first. Quotes
+    are not honoured on purpose: nothing can hide brackets from the count, and no real
+    content has a thousand unclosed brackets in its strings."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth, line = 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
 def parse_yaml(text: str, offset: int = 0) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML text strictly; return (data, positions). Raises YamlProblem."""
     positions: dict[Path_, int] = {}
+    deep = _too_deep(text, 1000)
+    if deep is not None:
+        raise YamlProblem(f"嵌套超过 {MAX_DEPTH} 层 (nesting too deep)", deep + offset)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise YamlProblem(f"嵌套超过 {MAX_DEPTH} 层 (nesting too deep)", None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and (exc.context or "").startswith(_CONTEXT_IS_THE_LINE):
@@ -297,14 +329,26 @@ def load_csv_file(path: Path, rel: str, row_schema: dict[str, Any] | None) -> So
     props = (row_schema or {}).get("properties", {})
     reader = csv.reader(io.StringIO(source.text, newline=""))
     rows: list[dict[str, Any]] = []
-    header = next(reader, None)
     source.positions[()] = 1
-    if header is None:
+    try:  # (line, cells) of every record; a quoted field may span lines
+        table = [(reader.line_num, cells) for cells in reader]
+    except csv.Error as error:  # e.g. a field over the csv module's 128 KiB limit
+        source.issues.append(
+            Issue(
+                rel,
+                reader.line_num or 1,
+                "",
+                f"CSV 无法解析 (cannot parse CSV): {error}",
+                code="CSV-PARSE",
+                hint="检查引号是否配对、单元格是否异常长。",
+            )
+        )
+        return source
+    if not table:
         source.data = {"rows": rows}
         return source
-    header = [h.strip() for h in header]
-    for index, cells in enumerate(reader):
-        line = reader.line_num
+    header = [h.strip() for h in table[0][1]]
+    for index, (line, cells) in enumerate(table[1:]):
         row: dict[str, Any] = {}
         for name, cell in zip(header, cells, strict=False):
             value = _coerce(cell.strip(), props.get(name, {}).get("type", "string"))

@@ -58,8 +58,22 @@ def outside_issue(config: Config, path: Path) -> Issue:
     )
 
 
+def linked_folders_outside(config: Config, folder: Path, roots: tuple[Path, ...]) -> list[Issue]:
+    """Folder symlinks below `folder` that leave the repository (their files are not read:
+    say so instead of silently leaving documents out)."""
+    if not folder.is_dir():
+        return []
+    return [
+        outside_issue(config, path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_symlink() and path.is_dir() and not is_inside(path, roots)
+    ]
+
+
 def _images(body: str) -> Iterator[tuple[int, str]]:
     """(line offset within the body, src) of every Markdown image."""
+    if "![" not in body and "]:" not in body:  # no image, no reference definition: no parse
+        return
     md = MarkdownIt("commonmark").enable("table")
     for token in md.parse(body):
         line = token.map[0] if token.map else 0

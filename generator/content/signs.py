@@ -22,7 +22,8 @@ def source_categories(emission_sources: list[SourceFile]) -> dict[str, str]:
     categories: dict[str, str] = {}
     for record in emission_sources:
         data = record.data if isinstance(record.data, dict) else {}
-        for item in data.get("sources") or []:
+        items = data.get("sources")
+        for item in items if isinstance(items, list) else []:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 categories[item["id"]] = str(item.get("category", ""))
     return categories

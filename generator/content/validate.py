@@ -93,7 +93,7 @@ def build_index(sources: Sources) -> tuple[IdIndex, list[Issue]]:
     org = sources.organisation
     if org and isinstance(org.data, dict):
         for key, kind in (("people", "person"), ("departments", "department")):
-            for i, item in enumerate(org.data.get(key) or []):
+            for i, item in enumerate(_list(org.data.get(key))):
                 if isinstance(item, dict):
                     add(kind, item.get("id"), org, key, i, "id")
     for doc in sources.documents:
@@ -109,7 +109,7 @@ def build_index(sources: Sources) -> tuple[IdIndex, list[Issue]]:
                 add("record", rec.data.get("id"), rec, "id")
     for rec in sources.records.get("emission-sources", []):
         if isinstance(rec.data, dict):
-            for i, item in enumerate(rec.data.get("sources") or []):
+            for i, item in enumerate(_list(rec.data.get("sources"))):
                 if isinstance(item, dict) and item.get("id") not in index.ids.get("source", {}):
                     add("source", item.get("id"), rec, "sources", i, "id")
     return index, issues
@@ -309,8 +309,14 @@ def validate_file(
     return issues
 
 
+def _list(value: Any) -> list[Any]:
+    """A list from content, or nothing when the content has another shape (the schema
+    reports that; the rules must not crash on it)."""
+    return value if isinstance(value, list) else []
+
+
 def _document_rules(sources: Sources, org: dict[str, Any]) -> Iterator[Issue]:
-    roster = set(org.get("approvers") or [])
+    roster = {a for a in _list(org.get("approvers")) if isinstance(a, str)}
     for doc in sources.documents:
         data = doc.data if isinstance(doc.data, dict) else None
         if not data:
@@ -349,11 +355,15 @@ def _document_rules(sources: Sources, org: dict[str, Any]) -> Iterator[Issue]:
 
 def _exclusion_rules(sources: Sources, org: dict[str, Any]) -> Iterator[Issue]:
     """An excluded clause (with its reason) that a document still claims to implement is a contradiction."""
-    excluded = {e.get("clause") for e in org.get("exclusions") or [] if isinstance(e, dict)}
+    excluded = {
+        e.get("clause")
+        for e in _list(org.get("exclusions"))
+        if isinstance(e, dict) and isinstance(e.get("clause"), str)
+    }
     for doc in sources.documents:
         data = doc.data if isinstance(doc.data, dict) else {}
-        for i, clause in enumerate(data.get("clauses") or []):
-            if clause in excluded:
+        for i, clause in enumerate(_list(data.get("clauses"))):
+            if isinstance(clause, str) and clause in excluded:
                 yield Issue(
                     doc.rel,
                     doc.line_of(("clauses", i)),

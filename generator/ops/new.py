@@ -122,22 +122,22 @@ class _Example:
 _TITLE_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-def safe_title(title: str) -> str:
-    """The title as part of a file name, or a CemsError: no path separators, no `..`, no
-    characters Windows refuses, nothing that leaves the document kind's folder."""
+def safe_title(title: str, option: str = "--title") -> str:
+    """A title (or `--id`) as part of a file name, or a CemsError: no path separators, no
+    `..`, no characters Windows refuses, so nothing can leave the target folder."""
     stripped = title.strip()
     bad = _TITLE_FORBIDDEN.search(stripped)
     if not stripped or bad or ".." in stripped or stripped.startswith("."):
         shown = repr(bad.group()) if bad else "'..'" if ".." in stripped else repr(stripped[:1])
         raise CemsError(
-            f"文件名称不能含路径分隔符、'..' 或字符 {shown} (title cannot contain path "
-            f"separators, '..' or {shown}): {title!r}",
+            f"{option} 的值用作文件名，不能含路径分隔符、'..' 或字符 {shown} "
+            f"({option} becomes a file name: no path separators, '..' or {shown}): {title!r}",
             [
                 Issue(
-                    "--title",
+                    option,
                     None,
-                    "title",
-                    "文件名称用作文件名，只能是普通文字 (the title becomes the file name)",
+                    option.removeprefix("--"),
+                    f"{option} 的值用作文件名，只能是普通文字 (the value becomes a file name)",
                     code="NEW-TITLE",
                     hint='去掉 / \\ : * ? " < > | 和 ..，例如：能源计量管理程序',
                 )
@@ -189,6 +189,8 @@ def new_document(config: Config, kind: str, title: str, author: str | None, toda
 
 
 def new_record(config: Config, record_type: str, record_id: str | None, today: str) -> Path:
+    if record_id is not None:
+        safe_title(record_id, "--id")  # the id is the file name too
     project = load_project(config)
     model = require_model(project)
     schema = project.schemas.record_schema(record_type)

@@ -8,7 +8,8 @@ A case is a folder under `tests/bad_input/cases/` holding `expected.yaml` and, o
     setup:                      # steps on the copy, in order (all optional)
       - replace: content/organisation.yaml   # with old: / new: (old must occur)
       - write: records/x.csv                 # with text: or hex:
-      - append: path                         # with text: or from: (a file of the case)
+      - append: path                         # with text: or from: (a file of the case),
+                                             # times: N repeats the text
       - symlink: path                        # with target: (may use {outside})
       - remove: path
     fault: enospc               # optional: writes under the output folder fail (disk full)
@@ -139,6 +140,7 @@ def _setup(case: Path, root: Path, steps: list[dict[str, Any]], names: dict[str,
                 path.write_bytes(_fill(step.get("text", ""), names).encode("utf-8"))
         elif "append" in step:  # text:, or from: a file of the case folder
             text = step["text"] if "text" in step else (case / step["from"]).read_text("utf-8")
+            text *= int(step.get("times", 1))
             with (root / step["append"]).open("a", encoding="utf-8") as handle:
                 handle.write(_fill(text, names))
         elif "symlink" in step:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from tests.support.paths import RESOURCES, SAMPLE
 
 # no example database in the worktree, and no shrinking: a failure prints its example as found
 SETTINGS = settings(
-    max_examples=30,
+    max_examples=int(os.environ.get("CEMS_HYPOTHESIS_EXAMPLES", "30")),
     deadline=None,
     database=None,
     phases=[Phase.explicit, Phase.generate],

@@ -294,6 +294,6 @@ def render_site(
     add_search_dictionary(mk_config, src_dir)
     write_site_config(src_dir / "mkdocs.yml", mk_config)
     sources = {p.path: p.source for p in pages if p.source}
-    issues += build_mkdocs(src_dir / "mkdocs.yml", sources)
+    issues += build_mkdocs(src_dir / "mkdocs.yml", sources, config.root)
     patch_search_worker(out_dir / "site")
     return issues

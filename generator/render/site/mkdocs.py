@@ -24,6 +24,7 @@ from generator.core.resources import data_path, resource_path
 from generator.render.site.sanitize import PLUGIN_NAME, SanitizePlugin
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
+_LINK = re.compile(r"contains a link '([^'#]+)")
 
 
 def site_templates_dir(config: Config) -> Path:
@@ -177,7 +178,20 @@ def _quiet_logs() -> Iterator[_Collect]:
         jieba_log.setLevel(saved[2])
 
 
-def _issue(record: logging.LogRecord, sources: dict[str, str]) -> Issue:
+def _link_line(root: Path | None, file: str, message: str) -> int | None:
+    """The line of the content file holding the link MkDocs complains about, if found."""
+    match = _LINK.search(message)
+    if root is None or match is None:
+        return None
+    try:
+        lines = (root / file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    target = match.group(1)
+    return next((n for n, line in enumerate(lines, start=1) if target in line), None)
+
+
+def _issue(record: logging.LogRecord, sources: dict[str, str], root: Path | None) -> Issue:
     message = record.getMessage().strip()
     match = _DOC_FILE.search(message)
     page = match.group(1) if match else ""
@@ -186,7 +200,7 @@ def _issue(record: logging.LogRecord, sources: dict[str, str]) -> Issue:
     where = f"页面 {page}：" if page else ""
     return Issue(
         file,
-        None,
+        _link_line(root, file, message) if page in sources else None,
         "",
         f"网站构建失败 (site build): {where}{message}",
         code=code,
@@ -194,10 +208,13 @@ def _issue(record: logging.LogRecord, sources: dict[str, str]) -> Issue:
     )
 
 
-def build_mkdocs(config_file: Path, sources: dict[str, str]) -> list[Issue]:
+def build_mkdocs(
+    config_file: Path, sources: dict[str, str], root: Path | None = None
+) -> list[Issue]:
     """Build the site in-process with strict semantics; warnings come back as error Issues.
 
     Every page's HTML passes through the allow-list sanitiser (`sanitize.SanitizePlugin`).
+    With `root`, a broken link is located at its line in the content file (`sources`).
     """
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -215,7 +232,7 @@ def build_mkdocs(config_file: Path, sources: dict[str, str]) -> list[Issue]:
                 )
             ]
         except exceptions.Abort as exc:
-            issues = [_issue(r, sources) for r in collect.records]
+            issues = [_issue(r, sources, root) for r in collect.records]
             return issues or [
                 Issue("site-src/mkdocs.yml", None, "", f"网站构建失败: {exc}", code="SITE-BUILD")
             ]
@@ -223,7 +240,7 @@ def build_mkdocs(config_file: Path, sources: dict[str, str]) -> list[Issue]:
             return [
                 Issue("site-src/mkdocs.yml", None, "", f"网站构建失败: {exc}", code="SITE-BUILD")
             ]
-    return [_issue(r, sources) for r in collect.records]
+    return [_issue(r, sources, root) for r in collect.records]
 
 
 SITEMAP_PLACEHOLDER = "http://cems.invalid/"

@@ -247,6 +247,7 @@ def test_broken_link_in_a_body_is_an_issue_naming_the_document(sample_copy, tmp_
     assert issue.severity is Severity.ERROR and issue.code == "SITE-LINK"
     assert issue.file == doc_path.relative_to(sample_copy).as_posix()
     assert "missing.md" in issue.message
+    assert issue.line == len(doc_path.read_text(encoding="utf-8").splitlines())  # located
 
 
 def test_download_links_appear_only_for_files_that_exist(sample_copy, tmp_path) -> None:
