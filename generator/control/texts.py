@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from generator.content.load import YamlProblem, parse_yaml, split_front_matter
 from generator.content.model import Document, Model, document_from_front_matter
-from generator.control.types import History
+from generator.control.types import History, Revision
 from generator.core.config import Config
 from generator.git.client import Git
 
@@ -50,6 +50,12 @@ def _released_document(path: str, text: str) -> Document | None:
         return document_from_front_matter(path, data, body)
     except (KeyError, TypeError, ValueError):  # released before a schema change: keep current
         return None
+
+
+def released_document(text_at: TextAt, revision: Revision) -> Document | None:
+    """The document (front matter and body) exactly as it was released in `revision`."""
+    text = text_at(revision.document_id, revision.label)
+    return _released_document(revision.path, text) if text else None
 
 
 def in_force_view(model: Model, history: History, text_at: TextAt) -> tuple[Model, History]:

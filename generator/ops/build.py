@@ -6,11 +6,15 @@ only when everything succeeded, so a failed build never leaves half-written outp
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from generator.content.model import Model
 from generator.content.project import load_project, require_model
 from generator.control.revisions import read_history
 from generator.control.texts import drafts_view, in_force_view, text_reader
@@ -18,6 +22,7 @@ from generator.control.types import History
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
+from generator.ops.digests import built_digests, genuine_digests
 from generator.render.site.assemble import render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
@@ -26,6 +31,9 @@ from generator.render.word.redline import render_redlines
 from generator.render.word.report import render_assessment_reports
 
 Progress = Callable[[str], None]
+CACHE = ".cache"
+LOCK_FOLDER = ".cems-lock"
+WITHDRAWN_DIR = "word/withdrawn"
 
 
 @dataclass
@@ -49,14 +57,24 @@ def _noop(_message: str) -> None:
 
 
 def _stage(out_dir: Path) -> Path:
-    """A working copy of the previous build (keeps the Word cache), next to the real one."""
+    """An EMPTY staging folder next to the real one; only the render cache (.cache) is carried
+    over, so nothing a previous build wrote can survive outside the new manifest."""
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
-    if out_dir.is_dir():
-        shutil.copytree(out_dir, staging, ignore=shutil.ignore_patterns("site", "site-src"))
-    else:
-        staging.mkdir(parents=True)
+    staging.mkdir(parents=True)
+    if (out_dir / CACHE).is_dir():
+        shutil.copytree(out_dir / CACHE, staging / CACHE)
     return staging
+
+
+def _lock(out_dir: Path) -> FileLock:
+    """A lock beside the output folder, in a self-ignoring folder (never shows in git status)."""
+    folder = out_dir.parent / LOCK_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("*\n", encoding="utf-8")
+    return FileLock(str(folder / f"{out_dir.name}.lock"))
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
@@ -74,7 +92,7 @@ def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
     links: dict[str, str] = {}
     for generated in files:
         folder, name = generated.path.rsplit("/", 1)
-        if folder == "word" and generated.document_id:
+        if folder in ("word", WITHDRAWN_DIR) and generated.document_id:
             links[generated.document_id] = f"downloads/{generated.path}"
         elif folder == "word/drafts" and generated.document_id:
             links[f"draft:{generated.document_id}"] = f"downloads/{generated.path}"
@@ -109,56 +127,107 @@ def build_all(
         )
 
     out_dir = config.out_dir
-    staging = _stage(out_dir)
+    lock = _lock(out_dir)
     try:
-        progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
-        text_at = text_reader(config, history)
-        # controlled copies show the revision in force; unreleased edits go to drafts/
-        in_force_model, in_force_history = in_force_view(model, history, text_at)
-        files = render_word(in_force_model, in_force_history, config, staging, jobs=jobs)
-        files += render_word(
-            drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
-        )
-        files += render_redlines(model, history, config, staging, text_at)
-        if copies:
-            from generator.render.word.copy import render_all_copies
-
-            files += render_all_copies(in_force_model, in_force_history, config, staging)
-        progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
-        registers = render_registers(model, history, config, staging)
-        files += registers
-        # every other record type gets a generic table, so each register page has a workbook
-        files += render_record_tables(
-            model,
-            history,
-            config,
-            staging,
-            skip={
-                f.document_id.removeprefix("register:")
-                for f in registers
-                if f.document_id.startswith("register:")
-            },
-        )
-        files += render_assessment_reports(model, history, config, staging)
-        if pdf:
-            from generator.render.word.copy import write_pdfs
-
-            progress("转换 PDF (PDF copies via LibreOffice)")
-            files += write_pdfs(
-                [staging / f.path for f in files if f.path.endswith(".docx")], staging
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise CemsError(
+            f"另一个 cems build 正在写入 {out_dir}，请等它结束后再试 "
+            "(another build is writing this output folder; try again when it has finished)"
+        ) from None
+    try:
+        staging = _stage(out_dir)
+        try:
+            files, site_issues = _build_into(
+                staging,
+                model,
+                history,
+                config,
+                pdf=pdf,
+                copies=copies,
+                jobs=jobs,
+                progress=progress,
             )
-        _copy_downloads(staging)
-        progress("生成网站 (site)")
-        site_issues = render_site(model, history, config, staging, downloads=_downloads(files))
-        issues += site_issues
-        if has_errors(site_issues):
-            raise CemsError("网站生成失败 (site build failed)", site_issues)
-        write_manifest(staging, history.head_commit, files)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, out_dir)
-    return BuildResult(out_dir, history, files, issues)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _swap_in(staging, out_dir)
+    finally:
+        lock.release()
+    return BuildResult(out_dir, history, files, issues + site_issues)
+
+
+def _build_into(
+    staging: Path,
+    model: Model,
+    history: History,
+    config: Config,
+    *,
+    pdf: bool,
+    copies: bool,
+    jobs: int,
+    progress: Progress,
+) -> tuple[list[GeneratedFile], list[Issue]]:
+    """Every output into the (empty) staging folder; returns the files and the site's issues."""
+    progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
+    text_at = text_reader(config, history)
+    # controlled copies show the revision in force; unreleased edits go to drafts/
+    in_force_model, in_force_history = in_force_view(model, history, text_at)
+    active, withdrawn = _split_withdrawn(in_force_model, in_force_history)
+    files = render_word(active, in_force_history, config, staging, jobs=jobs)
+    # withdrawn documents live apart from the copies in force (and are never issued)
+    files += render_word(
+        withdrawn, in_force_history, config, staging, jobs=jobs, subdir=WITHDRAWN_DIR
+    )
+    files += render_word(
+        drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
+    )
+    files += render_redlines(model, history, config, staging, text_at)
+    if copies:
+        from generator.render.word.copy import render_all_copies
+
+        files += render_all_copies(active, in_force_history, config, staging)
+    progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
+    registers = render_registers(model, history, config, staging)
+    files += registers
+    # every other record type gets a generic table, so each register page has a workbook
+    files += render_record_tables(
+        model,
+        history,
+        config,
+        staging,
+        skip={
+            f.document_id.removeprefix("register:")
+            for f in registers
+            if f.document_id.startswith("register:")
+        },
+    )
+    files += render_assessment_reports(model, history, config, staging)
+    if pdf:
+        from generator.render.word.copy import write_pdfs
+
+        progress("转换 PDF (PDF copies via LibreOffice)")
+        files += write_pdfs([staging / f.path for f in files if f.path.endswith(".docx")], staging)
+    _copy_downloads(staging)
+    progress("生成网站和副本核对页 (site and verification pages)")
+    built = built_digests(staging, files)
+    digests = genuine_digests(config, model, history, staging / CACHE, built)
+    site_issues = render_site(
+        model, history, config, staging, downloads=_downloads(files), verification=digests
+    )
+    if has_errors(site_issues):
+        raise CemsError("网站生成失败 (site build failed)", site_issues)
+    write_manifest(staging, history.head_commit, files)
+    return files, site_issues
+
+
+def _split_withdrawn(model: Model, history: History) -> tuple[Model, Model]:
+    """(documents that are not withdrawn, withdrawn documents still in the working tree)."""
+    gone = tuple(
+        d for d in model.documents if history.control(d.id).is_withdrawn or d.status == "obsolete"
+    )
+    kept = tuple(d for d in model.documents if d not in gone)
+    return dataclasses.replace(model, documents=kept), dataclasses.replace(model, documents=gone)
 
 
 def _copy_downloads(out_dir: Path) -> None:

@@ -41,6 +41,8 @@ from generator.render.site.pages import (
 from generator.render.site.registers import register_pages, registers_index
 from generator.render.site.text import make_environment
 from generator.render.site.trace import clause_matrix_page, releases_page
+from generator.render.site.verification import INDEX as VERIFY_INDEX
+from generator.render.site.verification import Digests, verification_pages
 
 KEEP_IN_DOCS = ("downloads",)  # the build copies Word/Excel files here before calling us
 
@@ -170,6 +172,7 @@ def render_site(
     *,
     downloads: dict[str, str] | None = None,
     version: str | None = None,
+    verification: Digests | None = None,
 ) -> list[Issue]:
     """Generate the site's Markdown and mkdocs.yml under out_dir/site-src, build out_dir/site."""
     src_dir = out_dir / "site-src"
@@ -192,6 +195,7 @@ def render_site(
         clause_matrix_page(ctx, paths),
         releases_page(ctx, paths),
         *carbon,
+        *verification_pages(ctx, verification),
     ]
     if archived:
         entries = [
@@ -209,6 +213,7 @@ def render_site(
     prepare_theme(config, base, src_dir)
     site_name = f"{model.organisation.short_name}碳排放管理体系"
     nav = _nav(model, documents, archived, registers, carbon)
+    nav.append({"副本核对": VERIFY_INDEX})  # one page per revision below it, not in the nav
     write_site_config(src_dir / "mkdocs.yml", site_config(base, site_name, nav, version))
     sources = {p.path: p.source for p in pages if p.source}
     return issues + build_mkdocs(src_dir / "mkdocs.yml", sources)

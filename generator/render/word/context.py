@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from generator.content.model import Document, Model
 from generator.control.types import DocumentControl, History, distribution_code
 from generator.core.config import Config
+from generator.render.word.qr import verification_url
 
 STATUS_IN_FORCE, STATUS_DRAFT, STATUS_WITHDRAWN = "in_force", "draft", "withdrawn"
 MASTER_NUMBER = "母本"
@@ -31,6 +32,7 @@ class CopyContext:
     base_dir: str  # the document's folder, for relative images
     department: str = ""  # set for a department's controlled copy
     distribution_number: str = ""
+    verify_url: str = ""  # the site page that says whether this revision is in force
 
     @property
     def status(self) -> str:
@@ -70,9 +72,12 @@ def distribution_number(document: Document, control: DocumentControl, department
 
 
 def source_commit(control: DocumentControl, history: History) -> str:
-    """The commit a copy's content comes from: the release in force, or HEAD for drafts."""
+    """The commit a copy's content comes from: the release in force, the release that withdrew
+    it, or HEAD for drafts."""
     if control.in_force is not None and not control.draft:
         return control.in_force.release.commit
+    if control.withdrawn_in is not None:
+        return control.withdrawn_in.commit
     return history.head_commit
 
 
@@ -80,6 +85,7 @@ def context_for(
     model: Model, history: History, config: Config, document: Document, department: str = ""
 ) -> CopyContext:
     control = history.control(document.id)
+    released = control.last_revision is not None and (control.is_withdrawn or not control.draft)
     return CopyContext(
         document=document,
         control=control,
@@ -91,5 +97,8 @@ def context_for(
         department=department,
         distribution_number=distribution_number(document, control, department)
         if department
+        else "",
+        verify_url=verification_url(config.root, document.id, control.revision_label)
+        if released
         else "",
     )
