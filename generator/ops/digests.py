@@ -25,6 +25,7 @@ from generator.render.word.copy import cache_key, renderer_fingerprint
 CACHE_FILE = "genuine.json"
 Digests = dict[tuple[str, str], list[tuple[str, str]]]
 BUILT_FOLDERS = ("word/copies", "word/reports", "word/withdrawn")
+WITHDRAWN_MASTER = "母本（作废标记）"
 
 
 def built_digests(out_dir: Path, files: list[GeneratedFile]) -> Digests:
@@ -43,6 +44,8 @@ def built_digests(out_dir: Path, files: list[GeneratedFile]) -> Digests:
             continue
         key = (props.get("cems.document_id", ""), props.get("cems.revision", ""))
         number = props.get("cems.distribution_number", MASTER_NUMBER)
+        if props.get("cems.status") == "withdrawn":
+            number = WITHDRAWN_MASTER
         result.setdefault(key, []).append((number, package.digest()))
     return {key: sorted(rows, key=_master_first) for key, rows in result.items()}
 
@@ -69,14 +72,15 @@ def genuine_digests(
     genuine = GenuineCopies(config, model, history, cache_dir / "genuine")
     for doc_id, control in sorted(history.documents.items()):
         for revision in control.revisions:
-            if (doc_id, revision.label) in result:
+            rows = result.get((doc_id, revision.label), [])
+            if any(number == MASTER_NUMBER for number, _digest in rows):
                 continue
             ctx = genuine.document_context(doc_id, revision.label, MASTER_NUMBER)
             if ctx is None:
                 continue
             key = cache_key(ctx, genuine.template, fingerprint)
             fresh[key] = cache.get(key) or genuine.digest(ctx)
-            result[(doc_id, revision.label)] = [(MASTER_NUMBER, fresh[key])]
+            result[(doc_id, revision.label)] = [(MASTER_NUMBER, fresh[key]), *rows]
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache_path.write_text(json.dumps(fresh, indent=1, sort_keys=True), encoding="utf-8")
     return result

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from generator.control.types import DocumentControl, Release, Revision
 from generator.render.site.pages import Page, SiteContext, link, page_path_of
 from generator.render.site.text import md_link, md_table, md_text
@@ -93,7 +95,8 @@ def _page(ctx: SiteContext, entry: _Entry, digests: Digests) -> Page:
     short, sentence = _state(entry)
     label = entry.revision.label
     rows = [
-        [number, f"`{digest}`"] for number, digest in digests.get((entry.document_id, label), [])
+        [number, Markup(f"`{digest}`")]
+        for number, digest in digests.get((entry.document_id, label), [])
     ]
     document_page = page_path_of(ctx, entry.document_id)
     lines = [
