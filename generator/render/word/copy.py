@@ -162,6 +162,8 @@ def _cached(entry: dict[str, str] | None, key: str, blobs: Path, path: Path) -> 
     """The copy's sha256 when the cache holds it for `key` (then it is written to `path`)."""
     if not entry or entry.get("key") != key:
         return None
+    if path.is_file() and sha256_file(path) == entry.get("sha256"):
+        return entry["sha256"]
     blob = blobs / f"{entry.get('sha256', '')}.docx"
     if not blob.is_file() or sha256_file(blob) != entry.get("sha256"):
         return None
