@@ -91,3 +91,21 @@ def test_document_page_shows_approved_fingerprint_and_record_authors(built) -> N
     assert f"`{digest}`" in page and "与当前文本一致" in page
     register = (out / "site-src" / "docs" / "registers" / "training.md").read_text(encoding="utf-8")
     assert "记录人（git）：陈晓宇 2026-03-02 09:00" in register
+
+
+def test_the_carbon_report_copy_verifies_and_a_forged_one_does_not(
+    built, tmp_path: Path, run_cli
+) -> None:
+    from tests.support.verify_org import forge, replace_text
+
+    root, out, _code, _head = built
+    report = out / "word" / "reports" / "CA-2025-碳评估报告.docx"
+    code, text, _err = run_cli("verify", str(report), "--root", str(root))
+    assert code == 0 and "现行有效" in text, text
+    forged = forge(
+        report, tmp_path / "CA-2025.docx", {"word/document.xml": replace_text("A.10", "A.11")}
+    )
+    code, text, _err = run_cli("verify", str(forged), "--root", str(root))
+    assert code == 6 and "正文" in text, text
+    page = out / "site-src" / "docs" / "verify" / "CA-2025" / "A-0" / "index.md"
+    assert "现行有效" in page.read_text(encoding="utf-8")
