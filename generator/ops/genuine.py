@@ -110,14 +110,60 @@ class GenuineCopies:
         images = self.workdir / "report-images" / record.id
         return report_context(self.model, self.history, self.config, record, images)
 
+    def register_parts(self, name: str, commit: str) -> dict[str, str] | None:
+        """Part digests of the Word register `name` as `cems build` wrote it at `commit`
+        (the working tree when `commit` is HEAD, else the tree of that commit), or None."""
+        from generator.content.project import load_project
+        from generator.control.revisions import read_history
+        from generator.render.tables.writer import render_registers
+
+        config, model, history = self.config, self.model, self.history
+        if commit != history.head_commit:
+            root = self._checkout(commit)
+            if root is None:
+                return None
+            config = Config.for_root(root)
+            loaded = load_project(config).model
+            if loaded is None:
+                return None
+            history, _issues = read_history(self.config, loaded, at=commit)
+            model = loaded
+        out = self.workdir / "registers" / commit[:16]
+        files = render_registers(model, history, config, out)
+        wanted = f"word/registers/{name}.docx"
+        if not any(f.path == wanted for f in files):
+            return None
+        return self._digests_of((out / wanted).read_bytes())
+
+    def _checkout(self, commit: str) -> Path | None:
+        """Every file of the content repository at `commit`, written below the work folder."""
+        git = Git(self.config.root)
+        try:
+            if git.resolve(commit) != commit:
+                return None
+            prefix = git.prefix()
+            entries = git.ls_tree(commit, prefix or ".")
+            blobs = git.cat_blobs(sha for _path, sha in entries)
+        except GitError:
+            return None
+        root = self.workdir / "checkouts" / commit[:16]
+        for path, sha in entries:
+            target = root / path.removeprefix(prefix)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blobs[sha])
+        return root
+
     def render(self, ctx: CopyContext) -> bytes:
         return copy_bytes(ctx, self.template)
 
     def part_digests(self, ctx: CopyContext) -> dict[str, str]:
+        return self._digests_of(self.render(ctx))
+
+    def _digests_of(self, data: bytes) -> dict[str, str]:
         import io
         import zipfile
 
-        with zipfile.ZipFile(io.BytesIO(self.render(ctx))) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             package = Package({name: archive.read(name) for name in archive.namelist()})
         try:
             return package.part_digests()

@@ -92,6 +92,8 @@ def _judge(
     base: dict[str, str], props: dict[str, str], mine: dict[str, str], genuine: GenuineCopies
 ) -> Verdict:
     doc_id, revision = base["document_id"], base["revision"]
+    if props.get("cems.register") and not doc_id:
+        return _register(base, props, mine, genuine)
     if not doc_id or not revision:
         raise _Refused("unknown", "文件中没有 cems 受控标识 (no cems control properties)")
     organisation = genuine.model.organisation.name
@@ -180,6 +182,34 @@ def _state(base: dict[str, str], control: DocumentControl) -> Verdict:
         state="superseded",
         message=f"已被 {current or '后续版本'} 替代{since} "
         f"(superseded by {current or 'a later revision'})",
+    )
+
+
+def _register(
+    base: dict[str, str], props: dict[str, str], mine: dict[str, str], genuine: GenuineCopies
+) -> Verdict:
+    """A Word register (台账): genuine if identical to the one built from its commit."""
+    name, commit = props["cems.register"], base["commit"]
+    base["document_id"] = f"register:{name}"
+    expected = genuine.register_parts(name, commit) if commit else None
+    if expected is None:
+        raise _Refused(
+            "unknown",
+            f"本文件库中没有提交 {commit[:12] or '—'} 的登记表「{name}」(unknown register)",
+        )
+    base["genuine_digest"] = digest_of(expected)
+    if expected != mine:
+        areas = "、".join(differing_areas(mine, expected))
+        raise _Refused(
+            "altered", f"与提交 {commit[:12]} 生成的登记表不一致：{areas} (register altered)"
+        )
+    if commit == genuine.history.head_commit:
+        return Verdict(**base, state="in_force", message="与当前登记表一致 (the current register)")
+    return Verdict(
+        **base,
+        state="superseded",
+        message=f"真实的登记表，但生成于较早的提交 {commit[:12]}；请使用最新登记表 "
+        "(genuine, but an older register)",
     )
 
 

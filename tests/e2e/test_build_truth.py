@@ -160,3 +160,20 @@ def test_site_url_gives_an_absolute_link(tmp_path: Path) -> None:
     copy = made.department(made.build_a, "CEMS-QP-02")
     assert url in _cover_text(copy)
     assert qr_png(url) in open_package(copy).parts.values()
+
+
+def test_registers_verify_like_documents(vorg: VerifyOrg, tmp_path: Path, run_cli) -> None:
+    from tests.support.verify_org import forge, replace_text
+
+    name = "受控文件清单.docx"
+    current = vorg.build_b / "word" / "registers" / name
+    code, out, _err = run_cli("verify", str(current), "--root", str(vorg.root))
+    assert code == 0, out
+    older = vorg.build_a / "word" / "registers" / name  # genuine, from release/2024.1
+    code, out, _err = run_cli("verify", str(older), "--root", str(vorg.root))
+    assert code == 4 and "较早的提交" in out, out
+    forged = forge(
+        older, tmp_path / name, {"word/document.xml": replace_text("CEMS-QP-03", "CEMS-QP-09")}
+    )
+    code, out, _err = run_cli("verify", str(forged), "--root", str(vorg.root))
+    assert code == 6, out
