@@ -138,7 +138,7 @@ def test_verification_pages_for_every_revision_ever_released(vorg: VerifyOrg) ->
     gone = (docs / "CEMS-QP-03" / "A-0" / "index.md").read_text(encoding="utf-8")
     assert "已作废" in gone and "2024-03-05" in gone
     # the page of the older site version said "in force" then
-    then = (vorg.build_a / "site-src" / "docs" / "verify" / "CEMS-QP-01" / "A-0" / "index.md")
+    then = vorg.build_a / "site-src" / "docs" / "verify" / "CEMS-QP-01" / "A-0" / "index.md"
     assert "现行有效" in then.read_text(encoding="utf-8")
 
 
@@ -155,7 +155,9 @@ def test_each_copy_carries_its_verification_link_and_qr(vorg: VerifyOrg) -> None
 
 
 def test_site_url_gives_an_absolute_link(tmp_path: Path) -> None:
-    made = make_verify_org(tmp_path, site_url="https://docs.example.org/cems/", second_release=False)
+    made = make_verify_org(
+        tmp_path, site_url="https://docs.example.org/cems/", second_release=False
+    )
     url = "https://docs.example.org/cems/verify/CEMS-QP-02/A-0/"
     copy = made.department(made.build_a, "CEMS-QP-02")
     assert url in _cover_text(copy)

@@ -116,7 +116,9 @@ def test_a_lying_size_header_is_caught(tmp_path: Path) -> None:
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("word/media/bomb.bin")
-    entry = data.rfind(b"PK\x01\x02" + data[data.find(b"PK\x01\x02") + 4 : data.find(b"PK\x01\x02") + 6])
+    entry = data.rfind(
+        b"PK\x01\x02" + data[data.find(b"PK\x01\x02") + 4 : data.find(b"PK\x01\x02") + 6]
+    )
     while True:  # find the central directory entry of the bomb
         name_length = struct.unpack_from("<H", data, entry + 28)[0]
         if data[entry + 46 : entry + 46 + name_length] == info.filename.encode():

@@ -32,7 +32,9 @@ def vorg(tmp_path_factory: pytest.TempPathFactory) -> VerifyOrg:
 def foreign(tmp_path_factory: pytest.TempPathFactory) -> VerifyOrg:
     """Another organisation's repository with the same document ids (one release)."""
     return make_verify_org(
-        tmp_path_factory.mktemp("foreign"), organisation="北京某某建材有限公司", second_release=False
+        tmp_path_factory.mktemp("foreign"),
+        organisation="北京某某建材有限公司",
+        second_release=False,
     )
 
 
@@ -50,7 +52,9 @@ def _png(colour: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
     pixels = zlib.compress(bytes([0, colour]))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def _formatted(rpr: str):
@@ -125,10 +129,12 @@ def test_a_superseded_copy_relabelled_as_the_new_revision(
         old,
         tmp_path / "relabelled.docx",
         {
-            CUSTOM: lambda data: data.decode()
-            .replace(old_props["cems.commit"], new_props["cems.commit"])
-            .replace(">A/0<", ">A/1<")
-            .encode(),
+            CUSTOM: lambda data: (
+                data.decode()
+                .replace(old_props["cems.commit"], new_props["cems.commit"])
+                .replace(">A/0<", ">A/1<")
+                .encode()
+            ),
             HEADER: replace_text("A/0", "A/1"),
             FOOTER: replace_text(old_props["cems.commit"][:12], new_props["cems.commit"][:12]),
         },
