@@ -16,7 +16,9 @@ HELP = """核对受控副本是否现行有效 (check a controlled copy against 
   0  现行有效 (in force)
   4  已被新版本替代 (superseded; the output names the revision in force)
   5  已作废 (withdrawn)
-  6  已被修改或无法识别 (body text altered, or not a cems copy / unknown revision)
+  6  已被修改、伪造或无法识别 (altered or forged: differs from the genuine copy
+     of its revision, a distribution number never issued, another organisation's
+     copy, not a cems copy, or an unsafe file)
   1  内容库校验失败 (the content repository is invalid)
 """
 
@@ -38,10 +40,14 @@ def command(file: Path, root: Path, fmt: str, today: str | None) -> None:
     history, issues = read_history(config, model)
     if has_errors(issues):
         click.echo(issues_to_text(issues), err=True)
-    verdict = verify_copy(file, history)
+    verdict = verify_copy(file, config, model, history)
     if fmt == "json":
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     else:
         revision = verdict.revision or "—"
         click.echo(f"{verdict.file}: {verdict.document_id or '—'} {revision}: {verdict.message}")
+        if verdict.genuine_digest:
+            click.echo(f"  真实副本摘要 (genuine digest): {verdict.genuine_digest}")
+        if verdict.digest and verdict.digest != verdict.genuine_digest:
+            click.echo(f"  本文件摘要 (this file's digest): {verdict.digest}")
     raise click.exceptions.Exit(int(verdict.exit_code))

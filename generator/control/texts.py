@@ -53,6 +53,12 @@ def _released_document(path: str, text: str) -> Document | None:
         return None
 
 
+def released_document(text_at: TextAt, revision: Revision) -> Document | None:
+    """The document (front matter and body) exactly as it was released in `revision`."""
+    text = text_at(revision.document_id, revision.label)
+    return _released_document(revision.path, text) if text else None
+
+
 def in_force_view(model: Model, history: History, text_at: TextAt) -> tuple[Model, History]:
     """The model and history as a controlled copy must show them: drafts replaced by the
     revision in force (its text, and its control marked not draft)."""

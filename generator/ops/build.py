@@ -6,6 +6,7 @@ only when everything succeeded, so a failed build never leaves half-written outp
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,10 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from generator.carbon.calc.inventory import inventory_years
 from generator.content.attachments import iter_attachments, resolve_inside
 from generator.content.model import Model
-from generator.content.project import load_project, require_model
+from generator.content.project import Project, load_project, require_model
 from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
 from generator.control.texts import drafts_view, in_force_view, text_reader
@@ -27,6 +30,7 @@ from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
 from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache
 from generator.ops.check import locator, status_report
+from generator.ops.digests import built_digests, genuine_digests
 from generator.ops.review_input import build_review_pack, default_period
 from generator.render.site.assemble import check_site_templates, render_site
 from generator.render.tables.records import render_record_tables
@@ -38,6 +42,9 @@ from generator.render.word.report import render_assessment_reports
 from generator.render.word.review_pack import render_review_pack
 
 Progress = Callable[[str], None]
+CACHE = ".cache"
+LOCK_FOLDER = ".cems-lock"
+WITHDRAWN_DIR = "word/withdrawn"
 
 
 @dataclass
@@ -61,29 +68,31 @@ def _noop(_message: str) -> None:
 
 
 def _stage(out_dir: Path) -> Path:
-    """A working copy of the previous build (keeps the Word cache), next to the real one."""
+    """An EMPTY staging folder next to the real one; only the render cache (.cache) is carried
+    over, so nothing a previous build wrote can survive outside the new manifest."""
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
-    if out_dir.is_dir():
-        top_level_site = {out_dir / "site", out_dir / "site-src"}
-        shutil.copytree(
-            out_dir,
-            staging,
-            ignore=lambda folder, names: [
-                n for n in names if Path(folder) / n in top_level_site or n == ".cache"
-            ],
-        )
-        cache = out_dir / ".cache"
-        if cache.is_dir():  # moved, not copied: it can be large, and a failed build puts it back
-            cache.rename(staging / ".cache")
-    else:
-        staging.mkdir(parents=True)
+    staging.mkdir(parents=True)
+    if (
+        out_dir / CACHE
+    ).is_dir():  # moved, not copied: it can be large; a failed build puts it back
+        (out_dir / CACHE).rename(staging / CACHE)
     return staging
 
 
 def _restore_cache(staging: Path, out_dir: Path) -> None:
-    if (staging / ".cache").is_dir() and out_dir.is_dir() and not (out_dir / ".cache").exists():
-        (staging / ".cache").rename(out_dir / ".cache")
+    if (staging / CACHE).is_dir() and out_dir.is_dir() and not (out_dir / CACHE).exists():
+        (staging / CACHE).rename(out_dir / CACHE)
+
+
+def _lock(out_dir: Path) -> FileLock:
+    """A lock beside the output folder, in a self-ignoring folder (never shows in git status)."""
+    folder = out_dir.parent / LOCK_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("*\n", encoding="utf-8")
+    return FileLock(str(folder / f"{out_dir.name}.lock"))
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
@@ -101,7 +110,7 @@ def _downloads(files: list[GeneratedFile]) -> dict[str, str]:
     links: dict[str, str] = {}
     for generated in files:
         folder, name = generated.path.rsplit("/", 1)
-        if folder == "word" and generated.document_id:
+        if folder in ("word", WITHDRAWN_DIR) and generated.document_id:
             links[generated.document_id] = f"downloads/{generated.path}"
         elif folder == "word/drafts" and generated.document_id:
             links[f"draft:{generated.document_id}"] = f"downloads/{generated.path}"
@@ -141,78 +150,131 @@ def build_all(
         )
 
     out_dir = config.out_dir
-    staging = _stage(out_dir)
-    cache = OutputCache(staging / ".cache" / "outputs", config)
+    lock = _lock(out_dir)
     try:
-        progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
-        text_at = text_reader(config, history)
-        # controlled copies show the revision in force; unreleased edits go to drafts/
-        in_force_model, in_force_history = in_force_view(model, history, text_at)
-        files = render_word(in_force_model, in_force_history, config, staging, jobs=jobs)
-        files += render_word(
-            drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
-        )
-        files += cache.run(
-            "redlines",
-            REPOSITORY_INPUTS,
-            (history,),
-            staging,
-            lambda: Cached(render_redlines(model, history, config, staging, text_at), []),
-        ).files
-        if copies:
-            from generator.render.word.copy import render_all_copies
-
-            files += render_all_copies(in_force_model, in_force_history, config, staging)
-        progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
-        files += cache.run(
-            "tables",
-            REPOSITORY_INPUTS,
-            (history,),
-            staging,
-            lambda: Cached(_tables(model, history, config, staging), []),
-        ).files
-        progress("检查体系运行状态和管理评审输入 (cems check findings, review input pack)")
-        status, packs = _running_state(model, history, as_of, locator(project))
-        files += [render_review_pack(model, history, config, p, staging) for p in packs]
-        if pdf:
-            from generator.render.word.copy import write_pdfs
-
-            progress("转换 PDF (PDF copies via LibreOffice)")
-            files += write_pdfs(
-                [staging / f.path for f in files if f.path.endswith(".docx")], staging
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise CemsError(
+            f"另一个 cems build 正在写入 {out_dir}，请等它结束后再试 "
+            "(another build is writing this output folder; try again when it has finished)"
+        ) from None
+    try:
+        staging = _stage(out_dir)
+        try:
+            files, site_issues = _build_into(
+                staging,
+                project,
+                history,
+                config,
+                pdf=pdf,
+                copies=copies,
+                jobs=jobs,
+                progress=progress,
+                as_of=as_of,
             )
-        _copy_downloads(staging)
-        links = _downloads(files) | _attachment_downloads(config, model, staging)
-        progress("生成网站 (site)")
-        site_issues = cache.run(
-            "site",
-            REPOSITORY_INPUTS,
-            (history, links, status, packs),
-            staging,
-            lambda: Cached(
-                [],
-                render_site(
-                    model,
-                    history,
-                    config,
-                    staging,
-                    downloads=links,
-                    status=status,
-                    review_packs=packs,
-                ),
+        except BaseException:
+            _restore_cache(staging, out_dir)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _swap_in(staging, out_dir)
+    finally:
+        lock.release()
+    return BuildResult(out_dir, history, files, issues + site_issues)
+
+
+def _build_into(
+    staging: Path,
+    project: Project,
+    history: History,
+    config: Config,
+    *,
+    pdf: bool,
+    copies: bool,
+    jobs: int,
+    progress: Progress,
+    as_of: str | None,
+) -> tuple[list[GeneratedFile], list[Issue]]:
+    """Every output into the (empty) staging folder; returns the files and the site's issues."""
+    model = require_model(project)
+    cache = OutputCache(staging / CACHE / "outputs", config)
+    progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
+    text_at = text_reader(config, history)
+    # controlled copies show the revision in force; unreleased edits go to drafts/
+    in_force_model, in_force_history = in_force_view(model, history, text_at)
+    active, withdrawn = _split_withdrawn(in_force_model, in_force_history)
+    files = render_word(active, in_force_history, config, staging, jobs=jobs)
+    # withdrawn documents live apart from the copies in force (and are never issued)
+    files += render_word(
+        withdrawn, in_force_history, config, staging, jobs=jobs, subdir=WITHDRAWN_DIR
+    )
+    files += render_word(
+        drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
+    )
+    files += cache.run(
+        "redlines",
+        REPOSITORY_INPUTS,
+        (history,),
+        staging,
+        lambda: Cached(render_redlines(model, history, config, staging, text_at), []),
+    ).files
+    if copies:
+        from generator.render.word.copy import render_all_copies
+
+        files += render_all_copies(active, in_force_history, config, staging)
+    progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
+    files += cache.run(
+        "tables",
+        REPOSITORY_INPUTS,
+        (history,),
+        staging,
+        lambda: Cached(_tables(model, history, config, staging), []),
+    ).files
+    progress("检查体系运行状态和管理评审输入 (cems check findings, review input pack)")
+    status, packs = _running_state(model, history, as_of, locator(project))
+    files += [render_review_pack(model, history, config, p, staging) for p in packs]
+    if pdf:
+        from generator.render.word.copy import write_pdfs
+
+        progress("转换 PDF (PDF copies via LibreOffice)")
+        files += write_pdfs([staging / f.path for f in files if f.path.endswith(".docx")], staging)
+    _copy_downloads(staging)
+    links = _downloads(files) | _attachment_downloads(config, model, staging)
+    progress("生成网站和副本核对页 (site and verification pages)")
+    built = built_digests(staging, files)
+    digests = genuine_digests(config, model, history, staging / CACHE, built)
+    site_issues = cache.run(
+        "site",
+        REPOSITORY_INPUTS,
+        (history, links, status, packs, digests),
+        staging,
+        lambda: Cached(
+            [],
+            render_site(
+                model,
+                history,
+                config,
+                staging,
+                downloads=links,
+                status=status,
+                review_packs=packs,
+                verification=digests,
             ),
-            folders=("site", "site-src"),
-        ).issues
-        issues += site_issues
-        if has_errors(site_issues):
-            raise CemsError("网站生成失败 (site build failed)", site_issues)
-        write_manifest(staging, history.head_commit, files)
-    except BaseException:
-        _restore_cache(staging, out_dir)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, out_dir)
-    return BuildResult(out_dir, history, files, issues)
+        ),
+        folders=("site", "site-src"),
+    ).issues
+    if has_errors(site_issues):
+        raise CemsError("网站生成失败 (site build failed)", site_issues)
+    write_manifest(staging, history.head_commit, files)
+    return files, site_issues
+
+
+def _split_withdrawn(model: Model, history: History) -> tuple[Model, Model]:
+    """(documents that are not withdrawn, withdrawn documents still in the working tree)."""
+    gone = tuple(
+        d for d in model.documents if history.control(d.id).is_withdrawn or d.status == "obsolete"
+    )
+    kept = tuple(d for d in model.documents if d not in gone)
+    return dataclasses.replace(model, documents=kept), dataclasses.replace(model, documents=gone)
 
 
 def _tables(model: Model, history: History, config: Config, out: Path) -> list[GeneratedFile]:

@@ -25,6 +25,8 @@ from generator.control.types import History
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.git.client import RELEASE_PREFIX, Git
+from generator.manifest import GeneratedFile
+from generator.ops.digests import built_digests, genuine_digests
 from generator.render.site.assemble import downloads_from, render_site
 from generator.render.site.mkdocs import load_base_config, write_version_sitemap
 from generator.render.tables.writer import render_registers
@@ -116,8 +118,13 @@ def _build_version(
     if has_errors(issues):
         return "", issues
     superseded_by = _superseded_by(history, version, newest)
+    digests = None
     if word:
         issues += _word_and_registers(project.model, history, config, out, superseded_by)
+        # one cache for every version: a revision's genuine copy is rendered once
+        masters = [GeneratedFile(f"word/{p.name}", "") for p in (out / "word").glob("*.docx")]
+        built = built_digests(out, masters)
+        digests = genuine_digests(config, project.model, history, work / "genuine-cache", built)
     downloads = downloads_from(out, project.model)
     issues += render_site(
         project.model,
@@ -127,6 +134,7 @@ def _build_version(
         downloads=downloads,
         version=version.name,
         superseded_by=superseded_by,
+        verification=digests,
     )
     if has_errors(issues):
         return "", issues

@@ -1,21 +1,27 @@
-"""Verify a controlled copy found in the field: is it the revision in force, and unaltered?
+"""Verify a controlled copy found in the field: is it genuine, and is its revision in force?
 
-Read-only. A copy carries its document ID, revision, source commit and a hash of its body
-text in docProps/custom.xml (written by the Word renderer); the history tells what is in force
-now. Any edit of the body text changes the hash, so an altered copy is caught even when its
-properties were left alone.
+Read-only. Nothing the copy says about itself is trusted: its properties only name the claim
+(document, revision, 分发号), and the claim is then checked against git. The file is opened
+with bounded decompression and entity-free XML (`docx_inspect`); the genuine copy of the
+claimed revision is rendered again from its release (`genuine`) and the two packages are
+compared part by part — body, headers, footers, images, styles, every property. Only a copy
+identical to the genuine one is judged in force (0), superseded (4) or withdrawn (5); anything
+else — unreadable, unknown, from another organisation, a 分发号 never issued, any edit — is 6.
 """
 
 from __future__ import annotations
 
 import enum
-import hashlib
-import zipfile
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from generator.control.types import UNRELEASED, History
-from generator.render.word import ooxml as xml
+from generator.content.model import Model
+from generator.control.types import UNRELEASED, DocumentControl, History
+from generator.core.config import Config
+from generator.ops.docx_inspect import UntrustedCopy, differing_areas, digest_of, open_package
+from generator.ops.genuine import REPORT_RECORDS, GenuineCopies
+from generator.render.word.context import MASTER_NUMBER, CopyContext
 
 
 class VerifyCode(enum.IntEnum):
@@ -36,6 +42,9 @@ class Verdict:
     revision: str = ""
     commit: str = ""
     current_revision: str = ""  # the revision in force now ("" when none)
+    distribution_number: str = ""
+    digest: str = ""  # normalised digest of the copy checked
+    genuine_digest: str = ""  # the same digest of the genuine copy ("" when there is none)
 
     @property
     def exit_code(self) -> VerifyCode:
@@ -49,78 +58,169 @@ class Verdict:
         return {**asdict(self), "exit_code": int(self.exit_code)}
 
 
-def read_copy(path: Path) -> tuple[dict[str, str], str] | None:
-    """(custom properties, sha256 of the body text) of a .docx, or None if it is not one."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
+class _Refused(Exception):
+    def __init__(self, state: str, message: str) -> None:
+        super().__init__(message)
+        self.state, self.message = state, message
 
+
+def verify_copy(path: Path, config: Config, model: Model, history: History) -> Verdict:
+    """Judge one copy against the content repository at `config.root`."""
+    base: dict[str, str] = {"file": path.name}
     try:
-        properties = xml.read_custom_properties(path)
-        document = Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError):
-        return None
-    digest = hashlib.sha256(xml.body_text(document).encode("utf-8")).hexdigest()
-    return properties, digest
+        package = open_package(path)
+        package.check_xml()
+        props = package.custom_properties()
+        mine = package.part_digests()
+        base.update(
+            document_id=props.get("cems.document_id", ""),
+            revision=props.get("cems.revision", ""),
+            commit=props.get("cems.commit", ""),
+            distribution_number=props.get("cems.distribution_number", ""),
+            digest=digest_of(mine),
+        )
+        with tempfile.TemporaryDirectory(prefix="cems-verify-") as work:
+            genuine = GenuineCopies(config, model, history, Path(work))
+            return _judge(base, props, mine, genuine)
+    except UntrustedCopy as error:
+        return Verdict(**base, state="unknown", message=error.message)
+    except _Refused as refused:
+        return Verdict(**base, state=refused.state, message=refused.message)
 
 
-def verify_copy(path: Path, history: History) -> Verdict:
-    """Judge one copy against the history of the content repository."""
-    name = path.name
-    read = read_copy(path)
-    if read is None:
-        return Verdict(name, "unknown", "不是可读的 Word 文件 (not a readable .docx)")
-    props, digest = read
-    doc_id = props.get("cems.document_id", "")
-    revision = props.get("cems.revision", "")
-    commit = props.get("cems.commit", "")
-    base = {"file": name, "document_id": doc_id, "revision": revision, "commit": commit}
-    if not doc_id or not props.get("cems.content_sha256"):
-        return Verdict(
-            **base, state="unknown", message="文件中没有 cems 受控标识 (no cems control properties)"
+def _judge(
+    base: dict[str, str], props: dict[str, str], mine: dict[str, str], genuine: GenuineCopies
+) -> Verdict:
+    doc_id, revision = base["document_id"], base["revision"]
+    if props.get("cems.register") and not doc_id:
+        return _register(base, props, mine, genuine)
+    if not doc_id or not revision:
+        raise _Refused("unknown", "文件中没有 cems 受控标识 (no cems control properties)")
+    organisation = genuine.model.organisation.name
+    claimed_org = props.get("cems.organisation")
+    if claimed_org is not None and claimed_org != organisation:
+        raise _Refused(
+            "unknown",
+            f"副本属于其他组织「{claimed_org}」，不是本文件库的受控副本 "
+            "(a copy of another organisation)",
         )
-    if props["cems.content_sha256"] != digest:
-        return Verdict(
-            **base,
-            state="altered",
-            message="正文与生成时不一致，文件已被修改 (body text altered since it was issued)",
+    report = next((r for r in genuine.model.records_of(REPORT_RECORDS) if r.id == doc_id), None)
+    control = genuine.history.documents.get(doc_id)
+    if report is not None:
+        ctx = genuine.report_context(report)
+        if ctx is None or ctx.control.in_force is None or ctx.control.revision_label != revision:
+            raise _Refused("unknown", "该报告没有已发布的受控版本 (no released report)")
+        _compare(base, mine, genuine, ctx)
+        return _state(base, ctx.control)
+    if control is None or not control.revisions:
+        raise _Refused("unknown", f"文件库中没有已发布的文件 {doc_id} (unknown document)")
+    base["current_revision"] = control.in_force.label if control.in_force else ""
+    status = props.get("cems.status", "")
+    if revision == UNRELEASED or status == "draft":
+        return _draft(base, control)
+    ctx = _claimed_context(base, status, control, genuine)
+    _compare(base, mine, genuine, ctx)
+    return _state(base, control)
+
+
+def _claimed_context(
+    base: dict[str, str], status: str, control: DocumentControl, genuine: GenuineCopies
+) -> CopyContext:
+    doc_id, revision, number = base["document_id"], base["revision"], base["distribution_number"]
+    if revision not in {r.label for r in control.revisions}:
+        raise _Refused("unknown", f"{doc_id} 没有发布过版本 {revision} (no such released revision)")
+    if status == "withdrawn":
+        ctx = genuine.withdrawn_context(doc_id)
+        if ctx is None or ctx.control.revision_label != revision:
+            raise _Refused("unknown", f"{doc_id} {revision} 没有作废副本 (no withdrawn copy)")
+        return ctx
+    issued = {c.distribution_number for c in control.copies if c.revision == revision}
+    if number != MASTER_NUMBER and number not in issued:
+        raise _Refused(
+            "unknown",
+            f"分发号 {number or '（空）'} 不在 {doc_id} {revision} 的发放记录中 "
+            "(distribution number not in the issue register)",
         )
-    control = history.documents.get(doc_id)
-    current = control.in_force.label if control and control.in_force else ""
+    ctx = genuine.document_context(doc_id, revision, number)
+    if ctx is None:
+        raise _Refused("unknown", f"无法从 git 取回 {doc_id} {revision} 的发布文本 (no text)")
+    return ctx
+
+
+def _compare(
+    base: dict[str, str], mine: dict[str, str], genuine: GenuineCopies, ctx: CopyContext
+) -> None:
+    expected = genuine.part_digests(ctx)
+    base["genuine_digest"] = digest_of(expected)
+    if expected != mine:
+        areas = "、".join(differing_areas(mine, expected))
+        raise _Refused(
+            "altered",
+            f"与 {ctx.document.id} {ctx.control.revision_label} 的真实副本不一致，"
+            f"文件已被修改或伪造；不同之处：{areas} "
+            "(does not match the genuine copy: altered or forged)",
+        )
+
+
+def _state(base: dict[str, str], control: DocumentControl) -> Verdict:
+    revision = base["revision"]
+    current = control.in_force.label if control.in_force else ""
     base["current_revision"] = current
-    if (control and control.is_withdrawn) or (control is None and doc_id in history.archived):
-        when = control.withdrawn_in.tag if control and control.withdrawn_in else ""
+    if control.withdrawn_in is not None:
+        when = control.withdrawn_in
         return Verdict(
             **base,
             state="withdrawn",
-            message=f"文件已作废{('（' + when + '）') if when else ''} (document withdrawn)",
-        )
-    if control is None:
-        return Verdict(**base, state="unknown", message="文件库中没有该文件 (unknown document)")
-    if revision == UNRELEASED or props.get("cems.status") == "draft":
-        if current:
-            return Verdict(
-                **base,
-                state="superseded",
-                message=f"草稿副本，现行版本为 {current} (a draft; {current} is in force)",
-            )
-        return Verdict(**base, state="unknown", message="未发布的草稿 (an unreleased draft)")
-    released = {r.label: r for r in control.revisions}
-    if revision not in released:
-        return Verdict(
-            **base,
-            state="unknown",
-            message=f"没有发布过版本 {revision} (no such released revision)",
-        )
-    if commit and commit != released[revision].release.commit:
-        return Verdict(
-            **base,
-            state="unknown",
-            message="源提交与该版本的发布不符 (source commit does not match the release)",
+            message=f"文件已于 {when.effective_date}（{when.tag}）作废，不得使用 (withdrawn)",
         )
     if revision == current:
         return Verdict(**base, state="in_force", message=f"现行有效版本 {revision} (in force)")
+    later = control.in_force
+    since = f"，自 {later.effective_date} 起（{later.release.tag}）" if later else ""
     return Verdict(
         **base,
         state="superseded",
-        message=f"已被 {current or '后续版本'} 替代 (superseded by {current or 'a later revision'})",
+        message=f"已被 {current or '后续版本'} 替代{since} "
+        f"(superseded by {current or 'a later revision'})",
     )
+
+
+def _register(
+    base: dict[str, str], props: dict[str, str], mine: dict[str, str], genuine: GenuineCopies
+) -> Verdict:
+    """A Word register (台账): genuine if identical to the one built from its commit."""
+    name, commit = props["cems.register"], base["commit"]
+    base["document_id"] = f"register:{name}"
+    expected = genuine.register_parts(name, commit) if commit else None
+    if expected is None:
+        raise _Refused(
+            "unknown",
+            f"本文件库中没有提交 {commit[:12] or '—'} 的登记表「{name}」(unknown register)",
+        )
+    base["genuine_digest"] = digest_of(expected)
+    if expected != mine:
+        areas = "、".join(differing_areas(mine, expected))
+        raise _Refused(
+            "altered", f"与提交 {commit[:12]} 生成的登记表不一致：{areas} (register altered)"
+        )
+    if commit == genuine.history.head_commit:
+        return Verdict(**base, state="in_force", message="与当前登记表一致 (the current register)")
+    return Verdict(
+        **base,
+        state="superseded",
+        message=f"真实的登记表，但生成于较早的提交 {commit[:12]}；请使用最新登记表 "
+        "(genuine, but an older register)",
+    )
+
+
+def _draft(base: dict[str, str], control: DocumentControl) -> Verdict:
+    current = base["current_revision"]
+    if control.is_withdrawn:
+        return _state(base, control)
+    if current:
+        return Verdict(
+            **base,
+            state="superseded",
+            message=f"草稿副本，不是受控文件；现行版本为 {current} (a draft; {current} is in force)",
+        )
+    return Verdict(**base, state="unknown", message="未发布的草稿 (an unreleased draft)")

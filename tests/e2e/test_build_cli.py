@@ -273,3 +273,21 @@ def test_report_prints_a_repeated_category_or_citation_once(built) -> None:
     assert len(cells) < texts.count(repeated)  # consecutive rows share one tall cell
     categories = [row.cells[0] for row in table.rows[1:] if row.cells[0].text == "化石燃料燃烧"]
     assert len({id(c._tc) for c in categories}) < len(categories)
+
+
+def test_the_carbon_report_copy_verifies_and_a_forged_one_does_not(
+    built, tmp_path: Path, run_cli
+) -> None:
+    from tests.support.verify_org import forge, replace_text
+
+    root, out, _code, _head = built
+    report = out / "word" / "reports" / "CA-2025-碳评估报告.docx"
+    code, text, _err = run_cli("verify", str(report), "--root", str(root))
+    assert code == 0 and "现行有效" in text, text
+    forged = forge(
+        report, tmp_path / "CA-2025.docx", {"word/document.xml": replace_text("A.10", "A.11")}
+    )
+    code, text, _err = run_cli("verify", str(forged), "--root", str(root))
+    assert code == 6 and "正文" in text, text
+    page = out / "site-src" / "docs" / "verify" / "CA-2025" / "A-0" / "index.md"
+    assert "现行有效" in page.read_text(encoding="utf-8")

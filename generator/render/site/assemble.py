@@ -52,6 +52,8 @@ from generator.render.site.registers import register_pages, registers_index
 from generator.render.site.status import review_pack_page, status_page
 from generator.render.site.text import make_environment
 from generator.render.site.trace import clause_matrix_page, releases_page
+from generator.render.site.verification import INDEX as VERIFY_INDEX
+from generator.render.site.verification import Digests, verification_pages
 
 KEEP_IN_DOCS = ("downloads",)  # the build copies Word/Excel files here before calling us
 
@@ -233,6 +235,7 @@ def render_site(
     status: StatusReport | None = None,
     review_packs: tuple[ReviewPack, ...] = (),
     superseded_by: str = "",
+    verification: Digests | None = None,
 ) -> list[Issue]:
     """Generate the site's Markdown and mkdocs.yml under out_dir/site-src, build out_dir/site.
 
@@ -262,6 +265,7 @@ def render_site(
         releases_page(ctx, paths),
         *carbon,
         *compliance,
+        *verification_pages(ctx, verification),
     ]
     running = [status_page(ctx, status)] if status is not None else []
     running += [
@@ -290,6 +294,7 @@ def render_site(
     nav = _nav(model, documents, archived, registers, carbon, compliance)
     if running:
         nav.insert(1, {"体系运行": [{nav_title(p.title): p.path} for p in running]})
+    nav.append({"副本核对": VERIFY_INDEX})  # one page per revision below it, not in the nav
     mk_config = site_config(base, site_name, nav, version)
     add_search_dictionary(mk_config, src_dir)
     write_site_config(src_dir / "mkdocs.yml", mk_config)

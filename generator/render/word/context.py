@@ -14,6 +14,7 @@ from generator.content.schemas import load_schemas
 from generator.control.types import DocumentControl, History, distribution_code
 from generator.core.config import Config
 from generator.render.word.form import BlankForm, blank_form
+from generator.render.word.qr import verification_url
 
 STATUS_IN_FORCE, STATUS_DRAFT, STATUS_WITHDRAWN = "in_force", "draft", "withdrawn"
 STATUS_SUPERSEDED = "superseded"  # in force at an older release: a copy for reference only
@@ -39,6 +40,7 @@ class CopyContext:
     distribution_number: str = ""
     form: BlankForm | None = None  # a form document's blank form, from its record schema
     superseded_by: str = ""  # set when rendering an older release: the release in force now
+    verify_url: str = ""  # the site page that says whether this revision is in force
 
     @property
     def status(self) -> str:
@@ -87,9 +89,12 @@ def distribution_number(document: Document, control: DocumentControl, department
 
 
 def source_commit(control: DocumentControl, history: History) -> str:
-    """The commit a copy's content comes from: the release in force, or HEAD for drafts."""
+    """The commit a copy's content comes from: the release in force, the release that withdrew
+    it, or HEAD for drafts."""
     if control.in_force is not None and not control.draft:
         return control.in_force.release.commit
+    if control.withdrawn_in is not None:
+        return control.withdrawn_in.commit
     return history.head_commit
 
 
@@ -111,6 +116,7 @@ def context_for(
     superseded_by: str = "",
 ) -> CopyContext:
     control = history.control(document.id)
+    released = control.last_revision is not None and (control.is_withdrawn or not control.draft)
     return CopyContext(
         document=document,
         control=control,
@@ -126,4 +132,7 @@ def context_for(
         else "",
         form=form_of(config, document),
         superseded_by=superseded_by,
+        verify_url=verification_url(config.root, document.id, control.revision_label)
+        if released
+        else "",
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -30,13 +31,15 @@ from generator.render.word import ooxml as xml
 from generator.render.word.body import build_reference, render_markdown
 from generator.render.word.context import (
     MASTER_NUMBER,
+    STATUS_IN_FORCE,
     CopyContext,
     context_for,
     file_name,
 )
 from generator.render.word.form import add_blank_form, split_field_section
 from generator.render.word.pdf import write_pdfs  # re-exported: build.py imports it from here
-from generator.render.word.reproducible import save_docx
+from generator.render.word.qr import add_verification
+from generator.render.word.reproducible import normalise, save_docx
 
 RENDERER_VERSION = "cems-word-1"
 
@@ -83,6 +86,7 @@ def build_copy(ctx: CopyContext, template: bytes) -> Any:
     layout.header(document, ctx)
     layout.footer(document, ctx)
     layout.cover(document, ctx)
+    add_verification(document, ctx.verify_url)
     _body(document, ctx)
     layout.marks(document, ctx)
     _properties(document, ctx)
@@ -140,6 +144,7 @@ def _properties(document: Any, ctx: CopyContext) -> None:
             "cems.content_sha256": sha256_bytes(xml.body_text(document).encode("utf-8")),
             "cems.status": ctx.status,
             "cems.distribution_number": ctx.distribution_number or MASTER_NUMBER,
+            "cems.organisation": ctx.organisation,
             "cems.renderer": RENDERER_VERSION,
         },
     )
@@ -149,6 +154,13 @@ def write_copy(ctx: CopyContext, template: bytes, path: Path) -> str:
     """Render and save one copy reproducibly; returns its sha256."""
     data = save_docx(build_copy(ctx, template), path, core_date(ctx))
     return sha256_bytes(data)
+
+
+def copy_bytes(ctx: CopyContext, template: bytes) -> bytes:
+    """The bytes `write_copy` would write (the genuine copy, for verification)."""
+    buffer = io.BytesIO()
+    build_copy(ctx, template).save(buffer)
+    return normalise(buffer.getvalue(), core_date(ctx))
 
 
 def _job(args: tuple[CopyContext, bytes, str]) -> tuple[str, str]:
@@ -171,6 +183,7 @@ def renderer_fingerprint() -> str:
         "reproducible.py",
         "widths.py",
         "form.py",
+        "qr.py",
     ):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
@@ -193,11 +206,30 @@ def _load_cache(path: Path) -> dict[str, dict[str, str]]:
     return data if isinstance(data, dict) else {}
 
 
-def _cached(entry: dict[str, str] | None, key: str, path: Path) -> str | None:
-    if not entry or entry.get("key") != key or not path.is_file():
+def _cached(entry: dict[str, str] | None, key: str, blobs: Path, path: Path) -> str | None:
+    """The copy's sha256 when the cache holds it for `key` (then it is written to `path`)."""
+    if not entry or entry.get("key") != key:
         return None
-    digest = sha256_file(path)
-    return digest if digest == entry.get("sha256") else None
+    if path.is_file() and sha256_file(path) == entry.get("sha256"):
+        return entry["sha256"]
+    blob = blobs / f"{entry.get('sha256', '')}.docx"
+    if not blob.is_file() or sha256_file(blob) != entry.get("sha256"):
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(blob, path)
+    return entry["sha256"]
+
+
+def _keep_blobs(blobs: Path, word_dir: Path, entries: dict[str, dict[str, str]]) -> None:
+    """The cache keeps exactly one file per current copy (builds start from an empty folder)."""
+    blobs.mkdir(parents=True, exist_ok=True)
+    wanted = {f"{e['sha256']}.docx": e["path"] for e in entries.values()}
+    for blob in blobs.glob("*.docx"):
+        if blob.name not in wanted:
+            blob.unlink()
+    for name, rel in wanted.items():
+        if not (blobs / name).is_file():
+            shutil.copyfile(word_dir / rel, blobs / name)
 
 
 # ---- entry points ------------------------------------------------------------------------
@@ -218,6 +250,7 @@ def render_word(
     template = reference_bytes(config)
     word_dir = out_dir / subdir
     cache_file = out_dir / ".cache" / f"{subdir.replace('/', '-')}.json"
+    blobs = out_dir / ".cache" / f"{subdir.replace('/', '-')}-files"
     cache = _load_cache(cache_file)
     fingerprint = renderer_fingerprint()
     contexts = [
@@ -230,7 +263,7 @@ def render_word(
         path = word_dir / file_name(ctx.document)
         key = cache_key(ctx, template, fingerprint)
         new_cache[ctx.document.id] = {"key": key, "path": path.name}
-        hit = _cached(cache.get(ctx.document.id), key, path)
+        hit = _cached(cache.get(ctx.document.id), key, blobs, path)
         if hit:
             hashes[ctx.document.id] = hit
         else:
@@ -239,6 +272,7 @@ def render_word(
     _remove_stale(word_dir, {file_name(c.document) for c in contexts})
     for doc_id, entry in new_cache.items():
         entry["sha256"] = hashes[doc_id]
+    _keep_blobs(blobs, word_dir, new_cache)
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     cache_file.write_text(json.dumps(new_cache, indent=1, sort_keys=True), encoding="utf-8")
     return sorted(
@@ -278,6 +312,10 @@ def render_controlled_copy(
     if model.department(department) is None:
         raise CemsError(f"没有部门 {department} (no such department)")
     ctx = context_for(model, history, config, document, department)
+    if ctx.status != STATUS_IN_FORCE:
+        raise CemsError(
+            f"{document.id} 不是现行有效文件，不得发放受控副本 (only documents in force are issued)"
+        )
     path = out_dir / "word" / "copies" / department / f"{document.id}.docx"
     digest = write_copy(ctx, reference_bytes(config), path)
     return GeneratedFile(
@@ -292,10 +330,12 @@ def render_controlled_copy(
 def render_all_copies(
     model: Model, history: History, config: Config, out_dir: Path
 ) -> list[GeneratedFile]:
-    """Controlled copies for every department on every document's distribution list."""
+    """Controlled copies for every department on every document's distribution list; only
+    documents in force are issued (never a withdrawn document, never a draft)."""
     return sorted(
         render_controlled_copy(model, history, config, out_dir, d.id, dept)
         for d in model.documents
+        if context_for(model, history, config, d).status == STATUS_IN_FORCE
         for dept in d.distribution
         if model.department(dept) is not None
     )

@@ -16,6 +16,7 @@ from generator.core.config import Config
 from generator.manifest import GeneratedFile, sha256_bytes
 from generator.render.word.context import CopyContext
 from generator.render.word.copy import reference_bytes, write_copy
+from generator.render.word.qr import verification_url
 
 
 def _control(config: Config, history: History, record: Record, body: str) -> DocumentControl:
@@ -70,49 +71,67 @@ def _body(markdown: str) -> str:
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
+def report_context(
+    model: Model, history: History, config: Config, record: Record, images: Path
+) -> CopyContext | None:
+    """The copy of one year's report (its chart images written under `images`), or None when
+    that year has no inventory (the site says why; no copy is made)."""
+    from generator.carbon.report.sections import render_assessment
+    from generator.core.issues import CemsError
+
+    year = int(record.data["year"])
+    try:
+        report = render_assessment(model, year)
+    except CemsError:
+        return None
+    for name, data in sorted(report.images.items()):
+        target = images / "images" / f"{name}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    body = _body(report.markdown)
+    control = _control(config, history, record, body)
+    origin = history.records.get(record.path)
+    author = origin.recorded.person_id if origin else ""
+    document = _document(model, record, report.title, body, author)
+    return CopyContext(
+        document=document,
+        control=control,
+        organisation=model.organisation.name,
+        people=tuple(sorted((p.id, p.name) for p in model.organisation.people)),
+        departments=tuple(sorted((d.id, d.name) for d in model.organisation.departments)),
+        commit=control.in_force.release.commit if control.in_force else history.head_commit,
+        base_dir=str(images),
+        verify_url=verification_url(config.root, record.id, control.revision_label)
+        if control.in_force
+        else "",
+    )
+
+
+def report_file(record: Record) -> str:
+    return f"word/reports/{record.id}-碳评估报告.docx"
+
+
 def render_assessment_reports(
     model: Model, history: History, config: Config, out_dir: Path
 ) -> list[GeneratedFile]:
     """`word/reports/<record id>-碳评估报告.docx` for every year with a carbon-assessments record."""
-    from generator.carbon.report.sections import render_assessment
-    from generator.core.issues import CemsError
-
     template = reference_bytes(config)
     files = []
     for record in model.records_of("carbon-assessments"):
         year = int(record.data["year"])
-        try:
-            report = render_assessment(model, year)
-        except CemsError:  # no inventory for that year: the site says why; no copy is made
-            continue
         images = out_dir / ".cache" / "report-images" / str(year)
-        for name, data in sorted(report.images.items()):
-            target = images / "images" / f"{name}.png"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        body = _body(report.markdown)
-        control = _control(config, history, record, body)
-        origin = history.records.get(record.path)
-        author = origin.recorded.person_id if origin else ""
-        document = _document(model, record, report.title, body, author)
-        ctx = CopyContext(
-            document=document,
-            control=control,
-            organisation=model.organisation.name,
-            people=tuple(sorted((p.id, p.name) for p in model.organisation.people)),
-            departments=tuple(sorted((d.id, d.name) for d in model.organisation.departments)),
-            commit=control.in_force.release.commit if control.in_force else history.head_commit,
-            base_dir=str(images),
-        )
-        path = out_dir / "word" / "reports" / f"{record.id}-碳评估报告.docx"
+        ctx = report_context(model, history, config, record, images)
+        if ctx is None:
+            continue
+        path = out_dir / report_file(record)
         digest = write_copy(ctx, template, path)
         files.append(
             GeneratedFile(
                 path.relative_to(out_dir).as_posix(),
                 digest,
                 f"report:{year}",
-                control.revision_label,
-                "in_force" if control.in_force else "draft",
+                ctx.control.revision_label,
+                "in_force" if ctx.control.in_force else "draft",
             )
         )
     return files

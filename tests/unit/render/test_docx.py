@@ -160,7 +160,7 @@ def test_body_markdown_is_rendered_faithfully(root: Path) -> None:
     body_table = document.tables[-1]
     assert [c.text for c in body_table.rows[1].cells] == ["排放报告", "5 年"]
     assert body_table.rows[0].cells[0].paragraphs[0].runs[0].bold
-    assert len(document.inline_shapes) == 1
+    assert len(document.inline_shapes) == 2  # the body's image and the cover's QR code
 
 
 def test_controlled_copy_carries_department_number(root: Path) -> None:

@@ -1,86 +1,36 @@
-"""`cems verify`: in force (0), superseded (4), withdrawn (5), altered or unknown (6)."""
+"""`cems verify`: in force (0), superseded (4), withdrawn (5), altered or unknown (6).
+
+Forgeries, relabelled and foreign copies: tests/unit/ops/test_verify_forgery.py."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from docx import Document
 
 from generator.core.config import Config
 from generator.ops.verify import VerifyCode, verify_copy
 from generator.render.word.copy import render_word
 from tests.support.fake_history import (
-    R1,
     history_for,
     load_model,
     make_root,
     released_control,
-    released_history,
-    revision,
 )
 
 
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
+def test_unknown_files(tmp_path: Path) -> None:
+    """Not a cems copy at all: refused before any history is consulted."""
     root = make_root(tmp_path / "org")
     model = load_model(root)
-    files = render_word(
-        model, released_history(model), Config.for_root(root), tmp_path / "b", jobs=1
-    )
-    return tmp_path / "b" / files[0].path
-
-
-def test_in_force_copy(copy: Path) -> None:
-    verdict = verify_copy(copy, released_history(load_model(copy.parents[2] / "org")))
-    assert (verdict.state, verdict.exit_code, verdict.revision) == ("in_force", 0, "A/1")
-
-
-def test_superseded_copy_names_the_revision_in_force(copy: Path) -> None:
-    control = released_control("CEMS-QP-04")
-    later = replace(control.in_force, number=2)
-    history = history_for(
-        {"CEMS-QP-04": replace(control, revisions=(*control.revisions, later), in_force=later)}
-    )
-    verdict = verify_copy(copy, history)
-    assert verdict.exit_code is VerifyCode.SUPERSEDED and verdict.current_revision == "A/2"
-    assert "A/2" in verdict.message
-
-
-def test_withdrawn_copy(copy: Path) -> None:
-    control = replace(released_control("CEMS-QP-04"), withdrawn_in=R1)
-    verdict = verify_copy(copy, history_for({"CEMS-QP-04": control}))
-    assert verdict.exit_code is VerifyCode.WITHDRAWN
-
-
-def test_altered_copy(copy: Path) -> None:
-    document = Document(str(copy))
-    paragraph = next(p for p in document.paragraphs if p.text.startswith("规定文件的"))
-    paragraph.runs[0].text = "随意修改"
-    document.save(str(copy))
-    verdict = verify_copy(copy, history_for({"CEMS-QP-04": released_control("CEMS-QP-04")}))
-    assert (verdict.state, verdict.exit_code) == ("altered", 6)
-
-
-def test_unknown_files(copy: Path, tmp_path: Path) -> None:
+    config = Config.for_root(root)
+    history = history_for({"CEMS-QP-04": released_control("CEMS-QP-04")})
     plain = tmp_path / "plain.docx"
     Document().save(str(plain))
-    history = history_for({"CEMS-QP-04": released_control("CEMS-QP-04")})
-    assert verify_copy(plain, history).state == "unknown"
+    assert verify_copy(plain, config, model, history).state == "unknown"
     junk = tmp_path / "junk.docx"
     junk.write_text("not a zip", encoding="utf-8")
-    assert verify_copy(junk, history).exit_code == 6
-    only_a0 = history_for(
-        {
-            "CEMS-QP-04": replace(
-                released_control("CEMS-QP-04"),
-                revisions=(revision("CEMS-QP-04", 0, R1, ()),),
-                in_force=None,
-            )
-        }
-    )
-    assert verify_copy(copy, only_a0).state == "unknown"  # A/1 was never released here
+    assert verify_copy(junk, config, model, history).exit_code is VerifyCode.ALTERED_OR_UNKNOWN
 
 
 APPROVER = ("周建国", "zhou.jianguo@yanling-ceramics.example")
@@ -120,5 +70,5 @@ def test_cli_against_real_git_history(tmp_path: Path, git_repo, run_cli) -> None
 def test_help_documents_exit_codes(run_cli) -> None:
     code, out, _err = run_cli("verify", "--help")
     assert code == 0
-    for line in ("0  现行有效", "4  已被新版本替代", "5  已作废", "6  已被修改或无法识别"):
+    for line in ("0  现行有效", "4  已被新版本替代", "5  已作废", "6  已被修改、伪造或无法识别"):
         assert line in out

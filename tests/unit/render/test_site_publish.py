@@ -59,6 +59,13 @@ def test_publish_builds_every_release_and_the_draft(released_repo, run_cli, tmp_
     assert 'url=../../2025-03/clauses/"' in deep
     assert 'url=latest/"' in (versions / "index.html").read_text(encoding="utf-8")
     assert doc_id in second
+    # every revision ever released has a verification page in every site version (QR targets)
+    edition = require_model(load_project(Config.for_root(root))).document(doc_id).edition
+    pages = versions / "2025-03" / "verify" / doc_id
+    assert (versions / "2025-01" / "verify" / doc_id / f"{edition}-0" / "index.html").is_file()
+    old = (pages / f"{edition}-0" / "index.html").read_text("utf-8")
+    assert f"已被 {edition}/1 替代" in old
+    assert "现行有效" in (pages / f"{edition}-1" / "index.html").read_text("utf-8")
 
 
 def test_publish_leaves_the_repository_untouched(released_repo, run_cli, tmp_path) -> None:
