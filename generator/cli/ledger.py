@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from generator.carbon.calc.cycle import cycle_years, year_compliance
+from generator.carbon.calc.rounding import dumps_exact
 from generator.carbon.report.compliance import year_json, year_markdown
 from generator.cli.options import DATE, config_for, format_option, root_option
 from generator.content.project import load_project, require_model
@@ -33,6 +33,6 @@ def command(root: Path, fmt: str, year: int | None, today: str | None) -> None:
         )
     found = year_compliance(model, chosen, today or "")
     if fmt == "json":
-        click.echo(json.dumps(year_json(found), ensure_ascii=False, indent=2))
+        click.echo(dumps_exact(year_json(found)))
     else:
         click.echo(year_markdown(found, today or ""))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import click
 
+from generator.carbon.calc.rounding import dumps_exact
 from generator.cli.options import config_for, format_option, root_option
 from generator.core.issues import ExitCode
 from generator.ops.review_input import default_period, review_pack_at, write_review_input
@@ -57,7 +57,7 @@ def command(root: Path, fmt: str, period: int | None, as_of: object, out_dir: Pa
                 for s in pack.sections
             ],
         }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(dumps_exact(data))
     else:
         click.echo(pack.to_markdown())
         for path in files:

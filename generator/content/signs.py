@@ -9,6 +9,7 @@ a located error at validate time.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from generator.content.load import SourceFile
@@ -42,7 +43,9 @@ def negative_readings(records: dict[str, list[SourceFile]]) -> Iterator[Issue]:
             if not isinstance(row, dict):
                 continue
             quantity, source = row.get("quantity"), row.get("source")
-            if not isinstance(quantity, int | float) or isinstance(quantity, bool) or quantity >= 0:
+            if not isinstance(quantity, int | float | Decimal) or isinstance(quantity, bool):
+                continue
+            if quantity >= 0:
                 continue
             category = categories.get(str(source))
             if category is None or category in NET_CATEGORIES:
@@ -51,7 +54,7 @@ def negative_readings(records: dict[str, list[SourceFile]]) -> Iterator[Issue]:
                 reading.rel,
                 reading.line_of(("rows", index, "quantity")),
                 f"rows/{index}/quantity",
-                f"排放源 {source}（{category}）的月度消耗量不能为负，实际是 {quantity!r} "
+                f"排放源 {source}（{category}）的月度消耗量不能为负，实际是 {quantity} "
                 "(negative consumption)",
                 code="RULE-NEGATIVE-READING",
                 hint="只有净购入电力、热力（输出多于购入）可以为负；更正读数请改正原来那一行。",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from generator.content.load import YamlProblem, parse_yaml, split_front_matter
 from generator.content.model import Document, Model, document_from_front_matter
-from generator.control.types import History, Revision
+from generator.control.types import CopyIssue, DocumentControl, History, Revision
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity
 from generator.git.client import Git
@@ -77,7 +77,9 @@ def in_force_view(model: Model, history: History, text_at: TextAt) -> tuple[Mode
                     [_unreadable(revision)],
                 )
             documents.append(released)
-            controls[document.id] = dataclasses.replace(control, draft=False, draft_changes=())
+            # the copy in force shows its own issue, not that of a revision approved for later
+            shown = as_issued(control, revision) if control.approved else control
+            controls[document.id] = dataclasses.replace(shown, draft=False, draft_changes=())
             continue
         documents.append(document)
     return (
@@ -108,3 +110,22 @@ def drafts_view(model: Model, history: History) -> Model:
         if history.control(d.id).draft and history.control(d.id).in_force is not None
     )
     return dataclasses.replace(model, documents=drafts)
+
+
+def as_issued(control: DocumentControl, revision: Revision) -> DocumentControl:
+    """The document's control data as printed on copies of `revision` while it was in force."""
+    position = next(i for i, r in enumerate(control.revisions) if r.label == revision.label)
+    revisions = control.revisions[: position + 1]
+    tags = {r.release.tag for r in revisions}
+    copies: list[CopyIssue] = [
+        dataclasses.replace(c, recalled_by=c.recalled_by if c.recalled_by in tags else "")
+        for c in control.copies
+        if c.issued in tags
+    ]
+    return DocumentControl(
+        document_id=control.document_id,
+        revisions=revisions,
+        in_force=revision,
+        draft=False,
+        copies=tuple(copies),
+    )

@@ -24,6 +24,9 @@ def find_root(start: Path | str) -> Path | None:
 def require_root(start: Path | str) -> Path:
     """`find_root`, or a plain refusal naming the folder (exit 1)."""
     found = find_root(start)
+    here = Path(start).resolve()
+    if found is None and ((here / "content").is_dir() or (here / "records").is_dir()):
+        return here  # a content repository missing its organisation file: loading says so
     if found is None:
         raise CemsError(
             f"这里不是 cems 内容仓库：{Path(start).resolve()} 及其上级目录中都没有 "

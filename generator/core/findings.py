@@ -20,6 +20,7 @@ class Finding:
     file: str
     line: int | None
     message: str
+    field: str = ""  # the field to fill or correct, where the finding points at one
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -29,6 +30,7 @@ class Finding:
             "file": self.file,
             "line": self.line,
             "message": self.message,
+            "field": self.field,
         }
 
     def format(self) -> str:

@@ -88,10 +88,13 @@ def _restore_cache(staging: Path, out_dir: Path) -> None:
 def _lock(out_dir: Path) -> FileLock:
     """A lock beside the output folder, in a self-ignoring folder (never shows in git status)."""
     folder = out_dir.parent / LOCK_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.is_file():
-        ignore.write_text("*\n", encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.is_file():
+            ignore.write_text("*\n", encoding="utf-8")
+    except OSError as error:  # the output folder's parent is not writable: name the output
+        raise OSError(error.errno, error.strerror, str(out_dir)) from None
     return FileLock(str(folder / f"{out_dir.name}.lock"))
 
 

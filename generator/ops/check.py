@@ -98,14 +98,36 @@ def status_report(
     if locate is not None:
         ctx.locate = locate
     findings = run_rules(ctx)
+    findings += _compliance(model, as_of, locate)
     enabled = [s for s in specs(catalogue) if s.severity != "off" and s.id in REGISTRY]
     report = StatusReport(
         as_of.isoformat(),
         tuple(findings),
-        frozenset(s.clause for s in enabled),
+        frozenset(s.clause for s in enabled) | frozenset(COMPLIANCE_CLAUSES.values()),
         {s.id: s.title for s in specs(catalogue)},
     )
     return report, issues
+
+
+# The annual compliance cycle's findings (ops/compliance.py), by the clause each one judges:
+# 8.6 allowance and offset management, 8.7 c reporting to the authorities, 7.2 e the
+# verification report as a record.
+COMPLIANCE_CLAUSES = {"LEDGER": "8.6", "CALENDAR": "8.7", "VERIFICATION": "7.2"}
+
+
+def _compliance(model: Model, as_of: date, locate: Any) -> list[Finding]:
+    return [
+        Finding(
+            COMPLIANCE_CLAUSES.get(i.code.split("-", 1)[0], "8.6"),
+            i.code,
+            i.severity,
+            i.file,
+            i.line,
+            i.message,
+            i.field,
+        )
+        for i in compliance_findings(model, as_of.isoformat(), locate)
+    ]
 
 
 # History states in which there is nothing to check yet (validate works without git too).
@@ -133,6 +155,5 @@ def run_check(config: Config, today: str | None = None) -> CheckResult:
     overdue = [c for c in controls if c.review_overdue]
     drafts = [c for c in controls if c.draft and model.document(c.document_id) is not None]
     report, rule_issues = status_report(model, as_of, history, locator(project))
-    rule_issues += compliance_findings(model, reference, locator(project))
     issues = sort_issues(list(project.issues) + history_issues + rule_issues)
     return CheckResult(reference, issues, list(report.findings), drafts, overdue, history, report)

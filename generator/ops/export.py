@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import json
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 
 from generator.carbon.calc.analysis import assess
 from generator.carbon.calc.cycle import year_compliance
+from generator.carbon.calc.rounding import dumps_exact
 from generator.carbon.report.compliance import year_json, year_markdown
 from generator.carbon.report.summary import to_json
 from generator.content.attachments import iter_attachments
@@ -54,12 +54,12 @@ class ExportResult:
 def manifest_digest(manifest: dict[str, Any]) -> str:
     """sha256 over the manifest without its own `digest` (canonical JSON)."""
     body = {k: v for k, v in manifest.items() if k != "digest"}
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = dumps_exact(body, sort_keys=True, separators=(",", ":"), indent=None)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (dumps_exact(data, sort_keys=True) + "\n").encode("utf-8")
 
 
 def year_records(model: Model, year: int) -> list[Record]:

@@ -15,8 +15,8 @@ import dataclasses
 from pathlib import Path
 
 from generator.content.model import Model, Record
-from generator.control.texts import TextAt, released_document, text_reader
-from generator.control.types import CopyIssue, DocumentControl, History, Revision
+from generator.control.texts import TextAt, as_issued, released_document, text_reader
+from generator.control.types import DocumentControl, History
 from generator.core.config import Config
 from generator.git.client import Git, GitError
 from generator.ops.docx_inspect import Package, UntrustedCopy, digest_of
@@ -31,25 +31,6 @@ from generator.render.word.copy import copy_bytes, reference_bytes
 from generator.render.word.report import report_context
 
 REPORT_RECORDS = "carbon-assessments"
-
-
-def as_issued(control: DocumentControl, revision: Revision) -> DocumentControl:
-    """The document's control data as printed on copies of `revision` while it was in force."""
-    position = next(i for i, r in enumerate(control.revisions) if r.label == revision.label)
-    revisions = control.revisions[: position + 1]
-    tags = {r.release.tag for r in revisions}
-    copies: list[CopyIssue] = [
-        dataclasses.replace(c, recalled_by=c.recalled_by if c.recalled_by in tags else "")
-        for c in control.copies
-        if c.issued in tags
-    ]
-    return DocumentControl(
-        document_id=control.document_id,
-        revisions=revisions,
-        in_force=revision,
-        draft=False,
-        copies=tuple(copies),
-    )
 
 
 def issued_numbers(control: DocumentControl, label: str) -> list[str]:
@@ -94,8 +75,11 @@ class GenuineCopies:
         ctx = context_for(self.model, history, self.config, document, department)
         current = control.in_force is not None and control.in_force.label == label
         if not current:  # images as they were released, not as they are now
-            folder = self._tree(revision.release.commit) / Path(revision.path).parent
-            ctx = dataclasses.replace(ctx, base_dir=str(folder))
+            tree = self._tree(revision.release.commit)
+            folder = tree / Path(revision.path).parent
+            rel_roots = [Path(r).relative_to(self.config.root) for r in ctx.image_roots]
+            roots = tuple(str(tree / r) for r in rel_roots)  # containment inside that tree
+            ctx = dataclasses.replace(ctx, base_dir=str(folder), image_roots=roots)
         return ctx
 
     def withdrawn_context(self, document_id: str) -> CopyContext | None:

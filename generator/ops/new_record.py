@@ -19,7 +19,7 @@ from generator.content.model import Model
 from generator.content.project import load_project, require_model
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, has_errors
-from generator.ops.new import TO_FILL_IN, _Example, _schema_modeline_path
+from generator.ops.new import TO_FILL_IN, _Example, _schema_modeline_path, safe_title
 
 Data = dict[str, Any]
 CAPA_DAYS = 30  # default due date of a new nonconformity, days from today
@@ -134,6 +134,7 @@ def new_prefilled_record(
 ) -> Path:
     """Write `records/<type>/<id>.yaml` pre-filled; placeholders are left for people to fill."""
     if record_id is not None:  # refuse before loading: the unfinished one may not validate yet
+        safe_title(record_id, "--id")  # an id is a file name: it may not leave its folder
         existing = config.records_dir / record_type / f"{record_id}.yaml"
         if existing.exists():
             raise CemsError(f"文件已存在 (file exists): {config.rel(existing)}")

@@ -386,7 +386,7 @@ def test_future_effective_date_agrees_in_in_force_and_verify(
     copy = next((out_dir / "word").glob(f"{QP}-*.docx"))
     root = str(org.root)
     code, out, _err = run_cli("verify", str(copy), "--root", root, "--today", "2024-06-15")
-    assert code == 0 and "A/0" in out  # in force until 2024-07-01, as in-force says
+    assert code == 0 and "A/0" in out, out  # in force until 2024-07-01, as in-force says
     code, out, _err = run_cli("verify", str(copy), "--root", root, "--as-of", "2024-07-01")
     assert code == 4 and "A/1" in out
 
@@ -443,7 +443,7 @@ def test_copies_registers_and_site_agree_on_state_and_approvals(
     text += "\n".join(c.text for r in header.rows for c in r.cells)
     assert "草稿（修订 A/1）" in text and "生效日期：未生效（草稿）" in text
 
-    withdrawn = next((out_dir / "word").glob("CEMS-QP-91-*.docx"))
+    withdrawn = next((out_dir / "word" / "withdrawn").glob("CEMS-QP-91-*.docx"))
     cells = [c.text for t in Document(str(withdrawn)).tables for r in t.rows for c in r.cells]
     approve = cells.index("批准")
     assert cells[approve + 1] == "周建国" and "未签署" not in cells[approve + 2]

@@ -23,7 +23,8 @@ def _edit(root: Path, rel: str, old: str, new: str) -> None:
 
 def _check(run_cli, root: Path, today: str) -> tuple[int, list[dict]]:
     code, out, _err = run_cli("check", "--root", str(root), "--today", today, "--format", "json")
-    return code, json.loads(out)["issues"]
+    findings = json.loads(out)["findings"]
+    return code, [{**f, "code": f["rule"]} for f in findings]
 
 
 def test_sample_cycle_is_clean_after_surrender(sample_copy: Path, run_cli) -> None:

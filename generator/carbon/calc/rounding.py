@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 # the report (a controlled document) prints the Chinese text only; the CLI and JSON add the gist
 ROUNDING_RULE_ZH = (
@@ -50,11 +51,13 @@ def num(value: Decimal | None) -> Decimal | None:
     return value
 
 
-def dumps_exact(data: object) -> str:
-    """JSON text whose numbers are the Decimals' exact digits, never binary floats."""
+def dumps_exact(data: object, **options: Any) -> str:
+    """JSON text whose numbers are the Decimals' exact digits, never binary floats
+    (indented by default; `options` as for json.dumps, e.g. sort_keys, separators)."""
     import simplejson
 
-    return simplejson.dumps(data, ensure_ascii=False, indent=2, use_decimal=True)
+    settings: dict[str, Any] = {"ensure_ascii": False, "indent": 2, **options}
+    return str(simplejson.dumps(data, use_decimal=True, **settings))
 
 
 CATEGORY_ZH = {
@@ -84,3 +87,9 @@ ORIGIN_ZH = {
     "specified": "规定值",
     "source_record": "排放源清单",
 }
+
+
+def objective_value(unit: str, value: Decimal | None) -> str:
+    """An objective's figure: totals in tCO2 (or t) with 2 decimals like every emission,
+    intensities and other ratios with 4."""
+    return tco2(value) if unit.strip() in ("tCO2", "t") else intensity(value)

@@ -9,7 +9,13 @@ from typing import Any
 
 from generator.carbon.calc.analysis import Assessment
 from generator.carbon.calc.exact import dec
-from generator.carbon.calc.rounding import ADVANCED_ZH_SHORT, intensity, percent, tco2
+from generator.carbon.calc.rounding import (
+    ADVANCED_ZH_SHORT,
+    intensity,
+    objective_value,
+    percent,
+    tco2,
+)
 from generator.carbon.calc.targets import BASIS_ZH
 from generator.carbon.calc.uncertainty import LIMIT_PERCENT, over_limit
 from generator.carbon.report.markdown import bullets, table
@@ -83,10 +89,10 @@ def section_a9(a: Assessment) -> list[str]:
                 o.id,
                 o.title,
                 o.unit,
-                _objective_value(o.unit, o.baseline_value),
-                _objective_value(o.unit, o.target_value),
+                objective_value(o.unit, o.baseline_value),
+                objective_value(o.unit, o.target_value),
                 o.target_year,
-                _objective_value(o.unit, o.actual),
+                objective_value(o.unit, o.actual),
                 percent(o.progress_percent),
                 "未评价（数据不完整）"
                 if o.note.startswith("未评价")
@@ -162,8 +168,3 @@ def section_a10(a: Assessment, info: dict[str, Any]) -> list[str]:
     ]
     out.append(bullets(chances) if chances else "- 未记录。")
     return out
-
-
-def _objective_value(unit: str, value: Decimal | None) -> str:
-    """Totals in tCO2 with 2 decimals like every emission; intensities with 4."""
-    return tco2(value) if unit.strip() == "tCO2" else intensity(value)

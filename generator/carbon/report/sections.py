@@ -62,10 +62,7 @@ def _a1(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
     registers = [r for r in model.records_of("legal-register") if r.date[:4] <= str(a.year)]
     listed: list[str] = []
     for record in registers[-1:]:
-        listed += [
-            f"{r['name']}（{r.get('issuer', '')}，{r['effective']} 实施）"
-            for r in record.data["requirements"]
-        ]
+        listed += [_requirement_line(r) for r in record.data["requirements"]]
     # a basis the register lists too is printed once, in the register's fuller form
     basis = [b for b in basis if not any(entry.startswith(b) for entry in listed)]
     basis = list(dict.fromkeys(basis + listed))
@@ -292,3 +289,9 @@ def render_assessment(
 def assessment_record(model: Model, year: int) -> Record | None:
     found = records_for_year(model, "carbon-assessments", year)
     return found[-1] if found else None
+
+
+def _requirement_line(requirement: dict[str, Any]) -> str:
+    """A legal requirement as a basis of the report: name (issuer, effective date)."""
+    parts = [str(requirement.get("issuer") or ""), f"{requirement['effective']} 实施"]
+    return f"{requirement['name']}（{'，'.join(p for p in parts if p)}）"

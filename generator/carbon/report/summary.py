@@ -17,6 +17,7 @@ from generator.carbon.calc.rounding import (
     factor,
     intensity,
     num,
+    objective_value,
     percent,
     tco2,
 )
@@ -327,7 +328,7 @@ def to_text(a: Assessment, organisation: str = "") -> str:
             else ("已达成" if objective.achieved else "未达成")
         )
         lines.append(
-            f"  目标 {objective.id} {objective.title}：实际 {fixed_any(objective.actual)} / 目标 {fixed_any(objective.target_value)} {objective.unit}，"
+            f"  目标 {objective.id} {objective.title}：实际 {objective_value(objective.unit, objective.actual)} / 目标 {objective_value(objective.unit, objective.target_value)} {objective.unit}，"
             f"进度 {percent(objective.progress_percent)}，{state}"
         )
     lines += ["", ROUNDING_RULE]

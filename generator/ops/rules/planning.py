@@ -188,7 +188,7 @@ def plan_incomplete(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
 def _empty(value: Any) -> bool:
     if isinstance(value, (list, dict)):
         return not value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         return False
     return blank(value)
 
