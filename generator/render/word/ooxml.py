@@ -282,11 +282,8 @@ def cell_vertical_centre(cell: Any) -> None:
 def change_mark(kind: str, change_id: int, author: str, date: str) -> Any:
     """An empty w:ins (kind "insert"), w:del ("delete") or w:pPrChange (any other kind)."""
     tag = {"insert": "w:ins", "delete": "w:del"}.get(kind, "w:pPrChange")
-    element = OxmlElement(tag)
-    element.set(qn("w:id"), str(change_id))
-    element.set(qn("w:author"), author)
-    element.set(qn("w:date"), date)
-    return element
+    attrs = {qn("w:id"): str(change_id), qn("w:author"): author, qn("w:date"): date}
+    return OxmlElement(tag, attrs)
 
 
 def add_tracked_runs(paragraph: Any, mark: Any, runs: list[Any], deleted: bool) -> None:
@@ -294,18 +291,15 @@ def add_tracked_runs(paragraph: Any, mark: Any, runs: list[Any], deleted: bool) 
     paragraph._p.append(mark)
     for run in runs:
         mark.append(run._r)
-        if deleted:
-            for text in run._r.iter(qn("w:t")):
-                text.tag = qn("w:delText")
+        for text in run._r.iter(qn("w:t")) if deleted else ():
+            text.tag = qn("w:delText")
 
 
 def mark_style_change(paragraph: Any, change: Any, old_style_id: str | None) -> None:
     """Record the paragraph's previous style in a w:pPrChange (Word shows 'formatted')."""
     previous = OxmlElement("w:pPr")
     if old_style_id:
-        style = OxmlElement("w:pStyle")
-        style.set(qn("w:val"), old_style_id)
-        previous.append(style)
+        previous.append(OxmlElement("w:pStyle", {qn("w:val"): old_style_id}))
     change.append(previous)
     paragraph._p.get_or_add_pPr().append(change)  # pPrChange is pPr's last child
 
