@@ -1,9 +1,9 @@
 """Redlines: each released revision after the first as a .docx with real tracked changes.
 
 Word (and LibreOffice) show w:ins / w:del runs as insertions and deletions that a reviewer can
-accept or reject. Both revisions are parsed into blocks as the copies render them (headings,
-paragraphs, list items, table rows, code lines; `redline_blocks`), aligned on their plain
-text, and written in their Word styles: equal blocks plainly, inserted and deleted blocks
+accept or reject. Both revisions are parsed into the blocks the copies render (headings,
+paragraphs, list items, table rows, code lines; `blocks.parse_blocks`), aligned on their plain
+text (`diff.py`), and written in their Word styles: equal blocks plainly, inserted and deleted blocks
 entirely inside w:ins / w:del (paragraph mark and table row included), changed blocks with a
 word-level diff that keeps bold, italic and code. Table rows are always real Word tables;
 when a table's shape changed (a column added or removed) its rows cannot be paired, so the
