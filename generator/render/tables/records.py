@@ -4,7 +4,7 @@ The layout comes from the record type's JSON Schema, not from code: headings are
 schema titles (resolved through `$ref`), columns follow schema order, a single list-of-objects
 field (e.g. the monitoring plan's items, the CSV rows) gives one row per item with the
 record's own fields repeated. A new record type therefore gets its workbook without any
-code change. Files are written exactly like the hand-designed registers (`registers.py`),
+code change. Files are written exactly like the declared registers (`writer.py`),
 whose writers and cell text rules are reused so both kinds of register look alike.
 """
 

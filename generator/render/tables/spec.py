@@ -1,14 +1,20 @@
-"""Register rows as data: the `Register` table type and how cell values read in Chinese.
+"""Registers as data: the `Register` table type, the declared register specs
+(`resources/data/registers.yaml`) and how cell values read in Chinese.
 
-Shared by the dedicated registers (`register_rows.py`), the generic record tables and the
-Word/Excel writers in `registers.py`; it imports none of them, so there is no cycle.
+Shared by the dedicated registers (`rows.py`), the generic record tables (`records.py`) and
+the Word/Excel writer (`writer.py`); it imports none of them, so there is no cycle.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import yaml
+
+from generator.core.resources import data_path
 
 PORTRAIT_WIDTH_CM = 16.0
 ENUM_TITLES = "x-enum-titles"  # the schemas' Chinese words for their enum codes
@@ -45,6 +51,47 @@ class Register:
     @property
     def landscape(self) -> bool:
         return sum(w for _, w in self.columns) > PORTRAIT_WIDTH_CM
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared register column: its heading and width, and how a row's cell is read."""
+
+    title: str = ""
+    width: float = 0.0
+    field: str = ""  # "<scope>.<path>", e.g. item.fuel, record.plan.scope, meta.id
+    format: str = "text"  # a formatter of rows.py
+    fallback: str = ""  # another field read when `field` is empty
+    empty: str | None = None  # printed when the field's scope is empty
+    const: str | None = None  # a fixed text
+
+
+@dataclass(frozen=True)
+class RegisterSpec:
+    """One dedicated register declared in registers.yaml (see the file's header)."""
+
+    name: str
+    title: str
+    key: str
+    source: str  # a record type, `documents` or `copies`
+    columns: tuple[Column, ...]
+    items: str = ""  # dotted path of a list inside each record: one row per item
+    empty_item: bool = False  # a record without items still gets one row
+    latest: str = ""  # a list inside each item whose latest entry (by date) is `latest`
+    children: str = ""  # a list inside each item whose entries follow it as rows
+    child_columns: tuple[Column, ...] = ()
+
+
+@functools.cache
+def register_specs() -> tuple[RegisterSpec, ...]:
+    """The dedicated registers in the order they are built."""
+    declared = yaml.safe_load(data_path("registers.yaml").read_text(encoding="utf-8")) or []
+    specs = []
+    for entry in declared:
+        columns = tuple(Column(**c) for c in entry.pop("columns"))
+        children = tuple(Column(**c) for c in entry.pop("child_columns", []))
+        specs.append(RegisterSpec(columns=columns, child_columns=children, **entry))
+    return tuple(specs)
 
 
 def enum_title(prop: Mapping[str, Any] | None, value: Any) -> str | None:

@@ -1,7 +1,7 @@
 """Registers (台账) as Word tables and Excel workbooks (render stage).
 
 Each register is a title, columns and rows built from the model and the history (by the
-builders in `register_rows.py`); the same rows go to `word/registers/<name>.docx` (landscape
+generic builder in `rows.py` from the specs in `registers.yaml`); the same rows go to `word/registers/<name>.docx` (landscape
 when wide, header row repeated on every page) and `xlsx/<name>.xlsx` (frozen header row,
 filter), so the two can never disagree.
 """

@@ -1,28 +1,25 @@
-"""Markdown -> comparable blocks for the redline, and the block and word alignment.
+"""Markdown parsed once into blocks: the Word copies render them, the redline compares them.
 
 A block is what a reader sees as one unit in the Word copy: a heading, a paragraph, a list
-item, a table row or one line of a code block, with its Word style and its inline runs with
-the Markdown markup removed. The parse follows `markdown_docx` (same parser, same styles,
-same heading shift, ordered-list numbers as text) so the redline reads like the copies.
-Blocks are aligned with difflib on their plain text; paired blocks are then compared word by
-word, where every CJK character counts as a word because Chinese has no spaces.
+item, a table (rows of cells), a line of a code block or a rule, with its Word style. Each
+block keeps its inline content twice: as `spans` (text, code, links, images and line breaks
+as the copies write them, `body.py`) and as `runs` (formatted plain text with the Markdown
+markup removed, what the redline compares). The parser is markdown-it-py (CommonMark + tables
++ strikethrough); top heading level maps to Heading 1; ordered-list numbers are text.
+For the redline (`parse_blocks`) tables are flattened to their rows and rules dropped;
+`diff.py` aligns and compares those.
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from generator.render.word.body import heading_shift, parser
 
-_TOKEN = re.compile(r"[A-Za-z0-9_.\-/%]+|\s+|.", re.S)
-_SIMILAR = 0.5  # below this ratio two blocks in a changed region are a deletion + an insertion
-_LOOKAHEAD = 25  # a changed block is paired only this far ahead, so a rewrite costs O(n)
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
 
 @dataclass(frozen=True)
@@ -44,16 +41,36 @@ Runs = tuple[Run, ...]
 
 
 @dataclass(frozen=True)
+class Span:
+    """One inline item as the copies write it."""
+
+    kind: str  # text | code | html | softbreak | hardbreak | image
+    text: str = ""  # the text; an image's alt text (its src when it has none)
+    bold: bool = False
+    italic: bool = False
+    strike: bool = False
+    link: str | None = None  # href of the enclosing link
+    src: str = ""  # an image's source
+
+
+Spans = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
 class Block:
     """One paragraph-like unit of a document body."""
 
-    kind: str  # heading | paragraph | item | continue | quote | code | html | row
+    kind: str  # heading | paragraph | item | continue | quote | code | html | row | table | rule
     style: str | None  # Word style name; None is Normal
     runs: Runs = ()
     level: int = 0  # heading level (1-3) or list depth (1-3)
     prefix: str = ""  # printed number of an ordered list item, e.g. "2.\u2002"
     cells: tuple[Runs, ...] = ()  # table row cells
     header: bool = False  # a table header row
+    spans: Spans = field(default=(), compare=False)  # inline content as the copies write it
+    cell_spans: tuple[Spans, ...] = field(default=(), compare=False)  # a row's cells
+    sources: tuple[str, ...] = field(default=(), compare=False)  # a row's cells' Markdown
+    rows: tuple[Block, ...] = ()  # a table's rows
 
     @property
     def text(self) -> str:
@@ -105,14 +122,32 @@ def strip_front_matter(text: str) -> str:
     return text
 
 
-def parse_blocks(text: str, shift: int | None = None) -> list[Block]:
-    """The blocks of a Markdown document (front matter removed)."""
-    tokens = parser().parse(strip_front_matter(text))
+def heading_shift(tokens: list[Token]) -> int:
+    """Map the body's top heading level to Heading 1 (bodies usually start at ##)."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    return min(levels) - 1 if levels else 0
+
+
+def parse_document(text: str, shift: int | None = None) -> list[Block]:
+    """Every block of a Markdown body, tables whole and rules included (for the copies)."""
+    tokens = parser().parse(text)
     state = _Parse(heading_shift(tokens) if shift is None else shift)
     index = 0
     while index < len(tokens):
         index = _block(state, tokens, index)
     return state.blocks
+
+
+def parse_blocks(text: str, shift: int | None = None) -> list[Block]:
+    """The comparable blocks of a Markdown document (front matter removed; table rows as
+    blocks of their own; rules and empty HTML dropped: the redline shows no change there)."""
+    flat: list[Block] = []
+    for block in parse_document(strip_front_matter(text), shift):
+        if block.kind == "table":
+            flat.extend(block.rows)
+        elif block.kind != "rule" and (block.kind != "html" or block.runs):
+            flat.append(block)
+    return flat
 
 
 def common_shift(*texts: str) -> int:
@@ -126,8 +161,10 @@ def _block(state: _Parse, tokens: list[Token], index: int) -> int:
     kind = token.type
     if kind == "heading_open":
         level = max(1, min(3, int(token.tag[1]) - state.shift))
-        runs = inline_runs(tokens[index + 1])
-        state.blocks.append(Block("heading", f"Heading {level}", runs, level))
+        spans = inline_spans(tokens[index + 1])
+        state.blocks.append(
+            Block("heading", f"Heading {level}", runs_of(spans), level, spans=spans)
+        )
         return index + 3
     if kind in ("bullet_list_open", "ordered_list_open"):
         start = int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
@@ -137,63 +174,91 @@ def _block(state: _Parse, tokens: list[Token], index: int) -> int:
     elif kind == "list_item_open":
         state.first_in_item = True
     elif kind == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
-        state.blocks.append(_paragraph(state, inline_runs(token)))
+        state.blocks.append(_paragraph(state, inline_spans(token)))
     elif kind == "blockquote_open":
         state.quote += 1
     elif kind == "blockquote_close":
         state.quote -= 1
     elif kind in ("fence", "code_block"):
         for line in token.content.rstrip("\n").split("\n"):
-            state.blocks.append(Block("code", "No Spacing", (Run(line, code=True),)))
+            runs: Runs = (Run(line, code=True),)
+            state.blocks.append(Block("code", "No Spacing", runs, spans=(Span("code", line),)))
     elif kind == "table_open":
         return _table(state, tokens, index)
-    elif kind == "html_block" and token.content.strip():
-        state.blocks.append(Block("html", None, (Run(token.content.strip()),)))
+    elif kind == "hr":
+        state.blocks.append(Block("rule", None))
+    elif kind == "html_block":
+        content = token.content.strip()
+        html_runs = merge([Run(content)])
+        state.blocks.append(Block("html", None, html_runs, spans=(Span("html", content),)))
     return index + 1
 
 
-def _paragraph(state: _Parse, runs: Runs) -> Block:
+def _paragraph(state: _Parse, spans: Spans) -> Block:
+    runs = runs_of(spans)
     if not state.lists:
-        return Block("quote", "Quote", runs) if state.quote else Block("paragraph", None, runs)
+        kind, style = ("quote", "Quote") if state.quote else ("paragraph", None)
+        return Block(kind, style, runs, spans=spans)
     depth = min(len(state.lists), 3)
     suffix = "" if depth == 1 else f" {depth}"
     current = state.lists[-1]
     first, state.first_in_item = state.first_in_item, False
     if not first:  # a continuation paragraph inside a list item
-        return Block("continue", f"List Continue{suffix}", runs, depth)
+        return Block("continue", f"List Continue{suffix}", runs, depth, spans=spans)
     if not current.ordered:
-        return Block("item", f"List Bullet{suffix}", runs, depth)
+        return Block("item", f"List Bullet{suffix}", runs, depth, spans=spans)
     prefix = f"{current.next_number}.\u2002"
     current.next_number += 1
-    return Block("item", f"List Continue{suffix}", runs, depth, prefix=prefix)
+    return Block("item", f"List Continue{suffix}", runs, depth, prefix=prefix, spans=spans)
+
+
+@dataclass
+class _Row:
+    header: bool
+    cells: list[Runs] = field(default_factory=list)
+    spans: list[Spans] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def block(self) -> Block:
+        return Block(
+            "row",
+            "Table Grid",
+            cells=tuple(self.cells),
+            header=self.header,
+            cell_spans=tuple(self.spans),
+            sources=tuple(self.sources),
+        )
 
 
 def _table(state: _Parse, tokens: list[Token], index: int) -> int:
     in_head = False
-    cells: list[Runs] = []
+    rows: list[_Row] = []
     while tokens[index].type != "table_close":
-        kind = tokens[index].type
-        if kind == "thead_open":
+        token = tokens[index]
+        if token.type == "thead_open":
             in_head = True
-        elif kind == "thead_close":
+        elif token.type == "thead_close":
             in_head = False
-        elif kind == "tr_open":
-            cells = []
-        elif kind == "inline":
-            runs = inline_runs(tokens[index])
-            if in_head:  # header cells are bold in the copies (markdown_docx.add_table)
+        elif token.type == "tr_open":
+            rows.append(_Row(in_head))
+        elif token.type == "inline":
+            spans = inline_spans(token)
+            runs = runs_of(spans)
+            if in_head:  # header cells are bold in the copies
                 runs = merge([Run(r.text, True, r.italic, r.code, r.strike) for r in runs])
-            cells.append(runs)
-        elif kind == "tr_close":
-            state.blocks.append(Block("row", "Table Grid", cells=tuple(cells), header=in_head))
+            rows[-1].cells.append(runs)
+            rows[-1].spans.append(spans)
+            rows[-1].sources.append(token.content)
         index += 1
+    state.blocks.append(Block("table", "Table Grid", rows=tuple(row.block() for row in rows)))
     return index + 1
 
 
-def inline_runs(token: Token) -> Runs:
-    """An inline token's children as formatted runs (adjacent equal formats merged)."""
+def inline_spans(token: Token) -> Spans:
+    """An inline token's children as spans, formatting and links resolved."""
     bold = italic = strike = False
-    runs: list[Run] = []
+    link: str | None = None
+    spans: list[Span] = []
     for child in token.children or []:
         kind = child.type
         if kind in ("strong_open", "strong_close"):
@@ -202,18 +267,37 @@ def inline_runs(token: Token) -> Runs:
             italic = kind == "em_open"
         elif kind in ("s_open", "s_close"):
             strike = kind == "s_open"
-        elif kind == "softbreak":
-            # as in markdown_docx: a line break is a space only after Latin text
+        elif kind == "link_open":
+            link = str(child.attrs.get("href", ""))
+        elif kind == "link_close":
+            link = None
+        elif kind in ("softbreak", "hardbreak"):
+            spans.append(Span(kind, "", bold, italic, strike))
+        elif kind == "image":
+            src = str(child.attrs.get("src", ""))
+            alt = "".join(c.content for c in child.children or []) or src
+            spans.append(Span("image", alt, bold, italic, strike, link, src))
+        elif kind in ("text", "code_inline", "html_inline"):
+            name = {"text": "text", "code_inline": "code", "html_inline": "html"}[kind]
+            spans.append(Span(name, child.content, bold, italic, strike, link))
+    return tuple(spans)
+
+
+def runs_of(spans: Spans) -> Runs:
+    """Spans as formatted plain text (adjacent equal formats merged)."""
+    runs: list[Run] = []
+    for span in spans:
+        if span.kind == "softbreak":
+            # as in the copies: a line break is a space only after Latin text
             last = plain(tuple(runs))[-1:]
             if last and last.isascii() and last != " ":
-                runs.append(Run(" ", bold, italic, False, strike))
-        elif kind == "hardbreak":
-            runs.append(Run("\n", bold, italic, False, strike))
-        elif kind == "image":
-            alt = "".join(c.content for c in child.children or []) or child.attrs.get("src", "")
-            runs.append(Run(f"［图：{alt}］", bold, italic, False, strike))
-        elif kind in ("text", "code_inline", "html_inline"):
-            runs.append(Run(child.content, bold, italic, kind == "code_inline", strike))
+                runs.append(Run(" ", span.bold, span.italic, False, span.strike))
+        elif span.kind == "hardbreak":
+            runs.append(Run("\n", span.bold, span.italic, False, span.strike))
+        elif span.kind == "image":
+            runs.append(Run(f"［图：{span.text}］", span.bold, span.italic, False, span.strike))
+        else:
+            runs.append(Run(span.text, span.bold, span.italic, span.kind == "code", span.strike))
     return merge(runs)
 
 
@@ -227,85 +311,3 @@ def merge(runs: list[Run]) -> Runs:
             run = Run(last.text + run.text, *run.format)
         merged.append(run)
     return tuple(merged)
-
-
-# ---- alignment ----------------------------------------------------------------------------
-
-Step = tuple[str, "Block | None", "Block | None"]  # (equal|insert|delete|replace, old, new)
-
-
-def align(old: list[Block], new: list[Block]) -> Iterator[Step]:
-    """Document-order steps from `old` to `new`; 'replace' pairs similar blocks."""
-    matcher = difflib.SequenceMatcher(
-        None, [b.key for b in old], [b.key for b in new], autojunk=False
-    )
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
-                yield ("equal" if a.runs == b.runs and a.prefix == b.prefix else "replace", a, b)
-        else:
-            yield from _pair(old[i1:i2], new[j1:j2])
-
-
-def _pair(old: list[Block], new: list[Block]) -> Iterator[Step]:
-    """Pair each old block with the next similar new block of its family, in order; the
-    rest are deletions and insertions."""
-    j = 0
-    for block in old:
-        match = next(
-            (k for k in range(j, min(len(new), j + _LOOKAHEAD)) if _similar(block, new[k])),
-            None,
-        )
-        if match is None:
-            yield ("delete", block, None)
-            continue
-        for inserted in new[j:match]:
-            yield ("insert", None, inserted)
-        yield ("replace", block, new[match])
-        j = match + 1
-    for inserted in new[j:]:
-        yield ("insert", None, inserted)
-
-
-def _similar(a: Block, b: Block) -> bool:
-    if a.family != b.family:
-        return False
-    if a.kind == "row" and len(a.cells) != len(b.cells):
-        return False
-    matcher = difflib.SequenceMatcher(None, tokens(a.text), tokens(b.text), autojunk=False)
-    # the cheap upper bounds first: a rewritten document compares every pair of a region
-    return (
-        matcher.real_quick_ratio() >= _SIMILAR
-        and matcher.quick_ratio() >= _SIMILAR
-        and matcher.ratio() >= _SIMILAR
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def tokens(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(text))
-
-
-# ---- word level ---------------------------------------------------------------------------
-
-Piece = tuple[str, Runs]  # (equal|insert|delete, runs)
-
-
-def _formatted_tokens(runs: Runs) -> list[Run]:
-    return [Run(t, *run.format) for run in runs for t in tokens(run.text)]
-
-
-def diff_runs(old: Runs, new: Runs) -> list[Piece]:
-    """Word-level diff of two run sequences; a formatting change counts as a change."""
-    a, b = _formatted_tokens(old), _formatted_tokens(new)
-    pieces: list[Piece] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(("equal", merge(b[j1:j2])))
-            continue
-        if op in ("delete", "replace"):
-            pieces.append(("delete", merge(a[i1:i2])))
-        if op in ("insert", "replace"):
-            pieces.append(("insert", merge(b[j1:j2])))
-    return pieces

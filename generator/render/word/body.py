@@ -1,7 +1,7 @@
 """Markdown body -> python-docx paragraphs, tables and images (render stage).
 
-Parses with markdown-it-py (CommonMark + tables + strikethrough) and writes with the
-reference template's styles by name, so a document controller can restyle the output by
+Renders the block list of `blocks.parse_document` (the same parse the redline compares) with
+the reference template's styles by name, so a document controller can restyle the output by
 editing `templates/word/reference.docx` in Word. Ordered-list numbers are written as text:
 Word's list numbering continues across lists unless each list gets its own numbering
 instance, and the printed number must match the source exactly.
@@ -16,10 +16,9 @@ from typing import Any
 
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from generator.render.word import ooxml as xml
+from generator.render.word.blocks import Block, Span, Spans, parse_document
 from generator.render.word.widths import content_widths, unbreakable, units
 
 MONO_FONT = "Consolas"
@@ -27,27 +26,12 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
 _MARKUP = re.compile(r"[*`~\\]|\[|\]\([^)]*\)")
 
 
-def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
-
-
-@dataclass
-class _ListLevel:
-    ordered: bool
-    next_number: int
-
-
 @dataclass
 class _State:
     document: Any
     base_dir: Path | None
-    heading_shift: int
     usable_width: int
     image_roots: tuple[Path, ...] = ()
-    lists: list[_ListLevel] = field(default_factory=list)
-    paragraph: Any = None
-    quote_depth: int = 0
-    item_first_paragraph: bool = False
     style_ids: dict[str, str] = field(default_factory=dict)
 
     def add(self, style: str | None = None) -> Any:
@@ -60,43 +44,28 @@ class _State:
             paragraph._p.style = self.style_ids[style]
         return paragraph
 
-
-def heading_shift(tokens: list[Token]) -> int:
-    """Map the body's top heading level to Heading 1 (bodies usually start at ##)."""
-    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
-    return min(levels) - 1 if levels else 0
+    def inline(self, paragraph: Any, spans: Spans, max_width: int | None = None) -> None:
+        width = self.usable_width if max_width is None else max_width
+        add_inline(paragraph, spans, self.base_dir, width, self.image_roots)
 
 
 def add_inline(
     paragraph: Any,
-    token: Token,
+    spans: Spans,
     base_dir: Path | None,
     max_width: int,
     roots: tuple[Path, ...] = (),
 ) -> None:
-    """Write an inline token's children as runs with bold, italic, code, links and images."""
-    bold = italic = strike = False
-    link: str | None = None
-    for child in token.children or []:
-        kind = child.type
-        if kind == "strong_open" or kind == "strong_close":
-            bold = kind == "strong_open"
-        elif kind == "em_open" or kind == "em_close":
-            italic = kind == "em_open"
-        elif kind == "s_open" or kind == "s_close":
-            strike = kind == "s_open"
-        elif kind == "link_open":
-            link = str(child.attrs.get("href", ""))
-        elif kind == "link_close":
-            link = None
-        elif kind in ("softbreak",):
+    """Write inline spans as runs with bold, italic, code, links and images."""
+    for span in spans:
+        if span.kind == "softbreak":
             paragraph.add_run(" " if _is_ascii_edge(paragraph) else "")
-        elif kind == "hardbreak":
+        elif span.kind == "hardbreak":
             paragraph.add_run().add_break(WD_BREAK.LINE)
-        elif kind == "image":
-            _add_image(paragraph, child, base_dir, max_width, roots)
-        elif kind in ("text", "code_inline", "html_inline"):
-            _add_text(paragraph, child, link, bold, italic, strike)
+        elif span.kind == "image":
+            _add_image(paragraph, span, base_dir, max_width, roots)
+        else:
+            _add_text(paragraph, span)
 
 
 def _is_ascii_edge(paragraph: Any) -> bool:
@@ -106,17 +75,16 @@ def _is_ascii_edge(paragraph: Any) -> bool:
     return bool(text) and text[-1].isascii() and text[-1] != " "
 
 
-def _add_text(
-    paragraph: Any, child: Token, link: str | None, bold: bool, italic: bool, strike: bool
-) -> None:
+def _add_text(paragraph: Any, span: Span) -> None:
+    link = span.link
     if link and link.startswith(("http://", "https://", "mailto:")):
-        xml.add_hyperlink(paragraph, link, child.content, bold)
+        xml.add_hyperlink(paragraph, link, span.text, span.bold)
         return
-    run = paragraph.add_run(child.content)
-    run.bold = bold or None
-    run.italic = italic or None
-    run.font.strike = strike or None
-    if child.type == "code_inline":
+    run = paragraph.add_run(span.text)
+    run.bold = span.bold or None
+    run.italic = span.italic or None
+    run.font.strike = span.strike or None
+    if span.kind == "code":
         xml.set_fonts(run, MONO_FONT, xml_east_asia(paragraph))
         run.font.size = Pt(9.5)
 
@@ -137,10 +105,9 @@ def _contained(path: Path, roots: tuple[Path, ...]) -> bool:
 
 
 def _add_image(
-    paragraph: Any, child: Token, base_dir: Path | None, max_width: int, roots: tuple[Path, ...]
+    paragraph: Any, span: Span, base_dir: Path | None, max_width: int, roots: tuple[Path, ...]
 ) -> None:
-    src = str(child.attrs.get("src", ""))
-    alt = "".join(c.content for c in child.children or []) or src
+    src = span.src
     path = (base_dir / src).resolve() if base_dir and "://" not in src else None
     # never embed a file from outside the repository (validate reports such references;
     # this guards released texts read from git, which were validated by an older rule set)
@@ -151,7 +118,7 @@ def _add_image(
             picture.height = int(picture.height * max_width / picture.width)
             picture.width = max_width
         return
-    paragraph.add_run(f"［图：{alt}］")
+    paragraph.add_run(f"［图：{span.text}］")
 
 
 def render_markdown(
@@ -165,119 +132,70 @@ def render_markdown(
     """Append the Markdown `text` to `document` (a python-docx Document or cell container).
 
     Images are embedded only from inside `image_roots` (default: `base_dir`)."""
-    tokens = parser().parse(text)
-    state = _State(document, base_dir, heading_shift(tokens), usable_width, image_roots)
-    index = 0
-    while index < len(tokens):
-        index = _block(state, tokens, index)
+    render_blocks(
+        document,
+        parse_document(text),
+        base_dir=base_dir,
+        usable_width=usable_width,
+        image_roots=image_roots,
+    )
 
 
-def _block(state: _State, tokens: list[Token], index: int) -> int:
-    token = tokens[index]
-    kind = token.type
-    doc = state.document
-    if kind == "heading_open":
-        level = max(1, min(3, int(token.tag[1]) - state.heading_shift))
-        paragraph = state.add(f"Heading {level}")
-        add_inline(
-            paragraph, tokens[index + 1], state.base_dir, state.usable_width, state.image_roots
-        )
-        return index + 3
-    if kind in ("bullet_list_open", "ordered_list_open"):
-        start = int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
-        state.lists.append(_ListLevel(kind == "ordered_list_open", start))
-    elif kind in ("bullet_list_close", "ordered_list_close"):
-        state.lists.pop()
-    elif kind == "list_item_open":
-        state.item_first_paragraph = True
-    elif kind == "paragraph_open":
-        state.paragraph = _paragraph(state)
-    elif kind == "inline" and state.paragraph is not None:
-        add_inline(state.paragraph, token, state.base_dir, state.usable_width, state.image_roots)
-    elif kind == "paragraph_close":
-        state.paragraph = None
-    elif kind == "blockquote_open":
-        state.quote_depth += 1
-    elif kind == "blockquote_close":
-        state.quote_depth -= 1
-    elif kind in ("fence", "code_block"):
-        _code(state, token.content)
-    elif kind == "table_open":
-        return _table(state, tokens, index)
-    elif kind == "hr":
-        doc.add_paragraph()
-    elif kind == "html_block":
-        doc.add_paragraph(token.content.strip())
-    return index + 1
+def render_blocks(
+    document: Any,
+    blocks: list[Block],
+    *,
+    base_dir: Path | None = None,
+    usable_width: int = Cm(16),
+    image_roots: tuple[Path, ...] = (),
+) -> None:
+    """Append parsed blocks to `document`."""
+    state = _State(document, base_dir, usable_width, image_roots)
+    for block in blocks:
+        _block(state, block)
 
 
-def _paragraph(state: _State) -> Any:
-    if not state.lists:
-        return state.add("Quote" if state.quote_depth else None)
-    depth = min(len(state.lists), 3)
-    suffix = "" if depth == 1 else f" {depth}"
-    level = state.lists[-1]
-    first, state.item_first_paragraph = state.item_first_paragraph, False
-    if not first:  # a continuation paragraph inside a list item
-        return state.add(f"List Continue{suffix}")
-    if not level.ordered:
-        return state.add(f"List Bullet{suffix}")
-    paragraph = state.add(f"List Continue{suffix}")
-    paragraph.paragraph_format.first_line_indent = Cm(-0.75)
-    paragraph.paragraph_format.left_indent = Cm(0.75 * depth)
-    paragraph.add_run(f"{level.next_number}.\u2002")
-    level.next_number += 1
-    return paragraph
-
-
-def _code(state: _State, content: str) -> None:
-    for line in content.rstrip("\n").split("\n"):
-        paragraph = state.add("No Spacing")
+def _block(state: _State, block: Block) -> None:
+    kind = block.kind
+    if kind == "table":
+        add_table(state.document, block, state.base_dir, state.usable_width, state.image_roots)
+    elif kind == "code":
+        paragraph = state.add(block.style)
         paragraph.paragraph_format.left_indent = Cm(0.5)
-        run = paragraph.add_run(line)
+        run = paragraph.add_run(block.spans[0].text)
         xml.set_fonts(run, MONO_FONT, "SimSun")
         run.font.size = Pt(9)
-
-
-def _table(state: _State, tokens: list[Token], index: int) -> int:
-    rows: list[list[Token]] = []
-    header_rows = 0
-    in_head = False
-    while tokens[index].type != "table_close":
-        kind = tokens[index].type
-        if kind == "thead_open":
-            in_head = True
-        elif kind == "thead_close":
-            in_head = False
-        elif kind == "tr_open":
-            rows.append([])
-            header_rows += in_head
-        elif kind == "inline":
-            rows[-1].append(tokens[index])
-        index += 1
-    add_table(
-        state.document, rows, header_rows, state.base_dir, state.usable_width, state.image_roots
-    )
-    return index + 1
+    elif kind == "rule":
+        state.document.add_paragraph()
+    elif kind == "html":
+        state.document.add_paragraph(block.spans[0].text)
+    else:  # heading, paragraph, quote, list item or continuation
+        paragraph = state.add(block.style)
+        if block.prefix:  # an ordered item: hanging number
+            paragraph.paragraph_format.first_line_indent = Cm(-0.75)
+            paragraph.paragraph_format.left_indent = Cm(0.75 * block.level)
+            paragraph.add_run(block.prefix)
+        state.inline(paragraph, block.spans)
 
 
 def add_table(
     document: Any,
-    rows: list[list[Token]],
-    header_rows: int,
+    table_block: Block,
     base_dir: Path | None,
     width: int,
     roots: tuple[Path, ...] = (),
 ) -> Any:
-    """A Table Grid table from rows of inline tokens; header rows bold and repeated."""
-    columns = max((len(r) for r in rows), default=1)
+    """A Table Grid table from a table block; header rows bold and repeated."""
+    rows = table_block.rows
+    header_rows = sum(row.header for row in rows)
+    columns = max((len(r.cell_spans) for r in rows), default=1)
     table = document.add_table(rows=len(rows), cols=columns)
     table.style = "Table Grid"
     for r, row in enumerate(rows):
         cells = table.rows[r].cells  # table.cell() rebuilds the whole grid on every call
-        for c, token in enumerate(row):
+        for c, spans in enumerate(row.cell_spans):
             paragraph = cells[c].paragraphs[0]
-            add_inline(paragraph, token, base_dir, width // columns, roots)
+            add_inline(paragraph, spans, base_dir, width // columns, roots)
             if r < header_rows:
                 for run in paragraph.runs:
                     run.bold = True
@@ -285,7 +203,7 @@ def add_table(
             xml.repeat_header_row(table.rows[r])
             for cell in table.rows[r].cells:
                 xml.shade_cell(cell, "E7E6E6")
-    _set_widths(table, rows, header_rows, columns, width)
+    _set_widths(table, [list(row.sources) for row in rows], columns, width)
     _merge_repeats(table, header_rows)
     return table
 
@@ -316,14 +234,12 @@ def _merge_repeats(table: Any, header_rows: int) -> None:
 TABLE_FONT_PT = 10.5  # the Normal style's 五号
 
 
-def _set_widths(
-    table: Any, rows: list[list[Token]], header_rows: int, columns: int, width: int
-) -> None:
+def _set_widths(table: Any, rows: list[list[str]], columns: int, width: int) -> None:
     """Column widths from the cells' text, so numbers and dates never break (widths.py)."""
     texts = [[""] * len(rows) for _ in range(columns)]
     for r, row in enumerate(rows):
-        for c, token in enumerate(row):
-            texts[c][r] = _MARKUP.sub("", token.content)  # headings count: 置信度 stays whole
+        for c, source in enumerate(row):
+            texts[c][r] = _MARKUP.sub("", source)  # headings count: 置信度 stays whole
     widths = content_widths(texts, TABLE_FONT_PT, width)
     table.autofit = False
     for c, w in enumerate(widths):

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
@@ -279,21 +279,34 @@ def cell_vertical_centre(cell: Any) -> None:
 # ---- tracked changes ---------------------------------------------------------------------
 
 
-def _run_xml(text: str, deleted: bool, rpr: str = "") -> str:
-    tag = "w:delText" if deleted else "w:t"
-    return f'<w:r>{rpr}<{tag} xml:space="preserve">{escape(text)}</{tag}></w:r>'
+def change_mark(kind: str, change_id: int, author: str, date: str) -> Any:
+    """An empty w:ins (kind "insert"), w:del ("delete") or w:pPrChange (any other kind)."""
+    tag = {"insert": "w:ins", "delete": "w:del"}.get(kind, "w:pPrChange")
+    attrs = {qn("w:id"): str(change_id), qn("w:author"): author, qn("w:date"): date}
+    return OxmlElement(tag, attrs)
 
 
-def add_tracked(
-    paragraph: Any, text: str, kind: str, change_id: int, author: str, date: str
-) -> None:
-    """Append a tracked insertion (kind "ins") or deletion (kind "del") to a paragraph."""
-    tag = "w:ins" if kind == "ins" else "w:del"
-    xml = (
-        f'<{tag} {nsdecls("w")} w:id="{change_id}" w:author="{escape(author, {chr(34): "&quot;"})}"'
-        f' w:date="{escape(date)}">{_run_xml(text, kind == "del")}</{tag}>'
-    )
-    paragraph._p.append(parse_xml(xml))
+def add_tracked_runs(paragraph: Any, mark: Any, runs: list[Any], deleted: bool) -> None:
+    """Move python-docx runs into a w:ins / w:del `mark` appended to the paragraph."""
+    paragraph._p.append(mark)
+    for run in runs:
+        mark.append(run._r)
+        for text in run._r.iter(qn("w:t")) if deleted else ():
+            text.tag = qn("w:delText")
+
+
+def mark_style_change(paragraph: Any, change: Any, old_style_id: str | None) -> None:
+    """Record the paragraph's previous style in a w:pPrChange (Word shows 'formatted')."""
+    previous = OxmlElement("w:pPr")
+    if old_style_id:
+        previous.append(OxmlElement("w:pStyle", {qn("w:val"): old_style_id}))
+    change.append(previous)
+    paragraph._p.get_or_add_pPr().append(change)  # pPrChange is pPr's last child
+
+
+def mark_row_tracked(row: Any, mark: Any) -> None:
+    """A table row inserted or deleted as a whole (w:ins / w:del end w:trPr)."""
+    row._tr.get_or_add_trPr().append(mark)
 
 
 def mark_paragraph_tracked(

@@ -1,9 +1,9 @@
 """Redlines: each released revision after the first as a .docx with real tracked changes.
 
 Word (and LibreOffice) show w:ins / w:del runs as insertions and deletions that a reviewer can
-accept or reject. Both revisions are parsed into blocks as the copies render them (headings,
-paragraphs, list items, table rows, code lines; `redline_blocks`), aligned on their plain
-text, and written in their Word styles: equal blocks plainly, inserted and deleted blocks
+accept or reject. Both revisions are parsed into the blocks the copies render (headings,
+paragraphs, list items, table rows, code lines; `blocks.parse_blocks`), aligned on their plain
+text (`diff.py`), and written in their Word styles: equal blocks plainly, inserted and deleted blocks
 entirely inside w:ins / w:del (paragraph mark and table row included), changed blocks with a
 word-level diff that keeps bold, italic and code. Table rows are always real Word tables;
 when a table's shape changed (a column added or removed) its rows cannot be paired, so the
@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document as open_docx
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -31,20 +30,12 @@ from generator.control.types import History, Revision
 from generator.core.config import Config
 from generator.manifest import GeneratedFile, sha256_bytes
 from generator.render.word import ooxml as xml
-from generator.render.word.blocks import (
-    Block,
-    Piece,
-    Run,
-    Runs,
-    Step,
-    align,
-    common_shift,
-    diff_runs,
-)
+from generator.render.word.blocks import Block, Run, Runs, common_shift
 from generator.render.word.blocks import parse_blocks as parse_blocks
 from generator.render.word.blocks import strip_front_matter as strip_front_matter
 from generator.render.word.body import MONO_FONT, xml_east_asia
 from generator.render.word.copy import reference_bytes
+from generator.render.word.diff import Piece, Step, align, diff_runs
 from generator.render.word.reproducible import iso_utc, save_docx
 
 TextAt = Callable[[str, str], "str | None"]  # (document id, revision label) -> Markdown text
@@ -67,12 +58,7 @@ class _Writer:
 
     def mark(self, kind: str) -> Any:
         """A w:ins (kind "insert"), w:del ("delete") or w:pPrChange ("format") element."""
-        tag = {"insert": "w:ins", "delete": "w:del"}.get(kind, "w:pPrChange")
-        element = OxmlElement(tag)
-        element.set(qn("w:id"), str(self.take()))
-        element.set(qn("w:author"), self.author)
-        element.set(qn("w:date"), self.date)
-        return element
+        return xml.change_mark(kind, self.take(), self.author, self.date)
 
     def style_id(self, name: str) -> str:
         # python-docx scans every style on each lookup by name: look each up once
@@ -87,16 +73,9 @@ class _Writer:
         for kind, runs in pieces:
             if not runs:
                 continue
-            target = paragraph._p
+            added = [self.run(paragraph, run, code_size) for run in runs]
             if kind != "equal":
-                target = self.mark(kind)
-                paragraph._p.append(target)
-            for run in runs:
-                element = self.run(paragraph, run, code_size)
-                target.append(element)  # moves the run into the w:ins / w:del
-                if kind == "delete":
-                    for text in element.iter(qn("w:t")):
-                        text.tag = qn("w:delText")
+                xml.add_tracked_runs(paragraph, self.mark(kind), added, kind == "delete")
 
     def run(self, paragraph: Any, run: Run, code_size: float) -> Any:
         added = paragraph.add_run(run.text)
@@ -109,7 +88,7 @@ class _Writer:
         if run.code:
             xml.set_fonts(added, MONO_FONT, xml_east_asia(paragraph))
             added.font.size = Pt(code_size)
-        return added._r
+        return added
 
     # ---- paragraphs -------------------------------------------------------------------
 
@@ -143,13 +122,7 @@ class _Writer:
     def style_change(self, paragraph: Any, old: Block) -> None:
         """w:pPrChange: Word shows 'formatted' with the old style (e.g. a heading level)."""
         change = self.mark("format")
-        previous = OxmlElement("w:pPr")
-        if old.style:
-            style = OxmlElement("w:pStyle")
-            style.set(qn("w:val"), self.style_id(old.style))
-            previous.append(style)
-        change.append(previous)
-        paragraph._p.get_or_add_pPr().append(change)  # pPrChange is pPr's last child
+        xml.mark_style_change(paragraph, change, self.style_id(old.style) if old.style else None)
 
     # ---- tables -----------------------------------------------------------------------
 
@@ -168,7 +141,7 @@ class _Writer:
             if shown.header:
                 xml.repeat_header_row(row)
             if op in ("insert", "delete"):  # after tblHeader: w:ins / w:del end w:trPr
-                row._tr.get_or_add_trPr().append(self.mark(op))
+                xml.mark_row_tracked(row, self.mark(op))
 
 
 def _pieces(
