@@ -259,7 +259,10 @@ def write_version_sitemap(site_dir: Path, version: str, site_url: str = "") -> i
     import gzip
     from xml.sax.saxutils import escape
 
-    base = (site_url.rstrip("/") + "/") if site_url else SITEMAP_PLACEHOLDER
+    # a site_url that names the latest/ alias (so copies' QR codes open the version in force)
+    # is the address of all versions one level up
+    root = site_url.rstrip("/").removesuffix("/latest") if site_url else ""
+    base = (root + "/") if root else SITEMAP_PLACEHOLDER
     pages = sorted(
         p.relative_to(site_dir).parent.as_posix()
         for p in site_dir.rglob("index.html")
