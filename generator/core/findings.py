@@ -30,8 +30,7 @@ class Finding:
             "file": self.file,
             "line": self.line,
             "message": self.message,
-            "field": self.field,
-        }
+        } | ({"field": self.field} if self.field else {})
 
     def format(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
