@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_sample(tmp_path_factory.mktemp("check") / "org")
 
 
-def _json(run_cli, root: Path, *args: str) -> tuple[int, dict]:
+def _json(run_cli, root: Path, *args: str) -> tuple[int, dict[str, Any]]:
     code, out, _err = run_cli("check", "--root", str(root), "--format", "json", *args)
     return code, json.loads(out)
 

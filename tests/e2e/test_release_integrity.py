@@ -238,6 +238,7 @@ def test_release_on_a_commit_with_unreadable_front_matter_is_an_error(org: Org) 
     org.commit("修好文件头", "2024-02-10")
     assert "HISTORY-FRONT-MATTER" in errors(org)
     control = org.history()[0].control(QP)
+    assert control.in_force is not None
     assert not control.is_withdrawn and control.in_force.label == "A/0"  # not withdrawn
 
 
@@ -324,6 +325,7 @@ def test_merge_commit_review_appears_on_copy_and_site(
     assert code == 0, err
     assert "审核 何静" in out
     control = org.history()[0].control(QP)
+    assert control.in_force is not None
     assert [r.name for r in control.in_force.changes[0].reviewers] == ["何静"]
 
     out_dir = tmp_path / "build"
@@ -365,6 +367,7 @@ def test_future_effective_date_agrees_in_in_force_and_verify(
 
     history, _issues = org.history(today="2024-06-15")
     control = history.control(QP)
+    assert control.in_force is not None
     assert control.in_force.label == "A/0"
     assert [r.label for r in control.approved] == ["A/1"]
     code, out, _err = run_cli(
@@ -372,7 +375,8 @@ def test_future_effective_date_agrees_in_in_force_and_verify(
     )
     assert code == 0
     assert json.loads(out)["documents"][0]["revision"] == "A/0"
-    assert org.history(today="2024-07-01")[0].control(QP).in_force.label == "A/1"
+    in_force = org.history(today="2024-07-01")[0].control(QP).in_force
+    assert in_force is not None and in_force.label == "A/1"
 
     out_dir = tmp_path / "build"
     code, _out, err = run_cli(

@@ -185,7 +185,9 @@ def test_only_the_release_in_force_offers_controlled_copies(published, tmp_path:
     assert "下载 Word 受控副本" in pages["2025-03"][1]
     old_url, old = pages["2025-01"]
     assert "下载 Word 受控副本" not in old and "已被 2025-03 替代，非受控" in old
-    href = re.search(r'href="([^"]+\.docx)"', old).group(1)
+    link = re.search(r'href="([^"]+\.docx)"', old)
+    assert link is not None
+    href = link.group(1)
     with urlopen(urljoin(old_url, href)) as response:
         document = Document(io.BytesIO(response.read()))
     text = "\n".join(p.text for p in document.paragraphs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.content.model import Model
 from generator.control.types import (
     MEANING_APPROVE,
     MEANING_AUTHOR,
@@ -64,11 +65,9 @@ def history_for(controls: dict[str, DocumentControl]) -> History:
     return History(HEAD, (R1, R2), dict(controls))
 
 
-def released_history(model: object) -> History:
+def released_history(model: Model) -> History:
     """Every document of the model released twice and in force."""
-    return history_for(
-        {d.id: released_control(d.id, d.distribution) for d in model.documents}  # type: ignore[attr-defined]
-    )
+    return history_for({d.id: released_control(d.id, d.distribution) for d in model.documents})
 
 
 # ---- a small content repository ----------------------------------------------------------
@@ -160,7 +159,7 @@ def make_root(target: Path, documents: dict[str, str] | None = None) -> Path:
     return target
 
 
-def load_model(root: Path) -> object:
+def load_model(root: Path) -> Model:
     from generator.content.project import load_project
     from generator.core.config import Config
 

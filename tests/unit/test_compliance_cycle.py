@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ def _edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _check(run_cli, root: Path, today: str) -> tuple[int, list[dict]]:
+def _check(run_cli, root: Path, today: str) -> tuple[int, list[dict[str, Any]]]:
     code, out, _err = run_cli("check", "--root", str(root), "--today", today, "--format", "json")
     findings = json.loads(out)["findings"]
     return code, [{**f, "code": f["rule"]} for f in findings]

@@ -34,6 +34,7 @@ def test_revision_numbers_changes_and_signatures(org: Org) -> None:
     assert [r.version for r in history.releases] == ["2024.1", "2024.2", "2024.3"]
     assert history.releases[0].effective_date == "2024-02-01"
     assert history.releases[1].effective_date == "2024-03-05"  # default: the tag date
+    assert history.releases[2].approver is not None
     assert history.releases[2].approver.person_id == "lin-hui"
 
     qp90 = history.control("CEMS-QP-90")
@@ -48,6 +49,7 @@ def test_revision_numbers_changes_and_signatures(org: Org) -> None:
         "编制",
     )
     assert [(s.person_id, s.meaning) for s in change.reviewers] == [("lin-hui", "审核")]
+    assert revision.release.approver is not None
     assert revision.release.approver.person_id == "zhou-jianguo"
     assert revision.release.approver.meaning == "批准"
     assert len(revision.content_sha256) == 64
@@ -76,6 +78,7 @@ def test_chinese_names_and_rename_keep_identity(org: Org) -> None:
     control = history.control("CEMS-QP-90")
     assert [r.label for r in control.revisions] == ["A/0", "A/1"]
     assert control.revisions[0].path.endswith("文件控制（旧名）.md")
+    assert control.in_force is not None
     assert control.in_force.path.endswith("CEMS-QP-90-文件和记录控制程序.md")
     assert [c.commit for c in control.revisions[0].changes] == [first]
     assert [c.commit for c in control.in_force.changes] == [renamed, edited]
@@ -109,9 +112,12 @@ def test_merge_commit_brings_branch_changes(org: Org) -> None:
     assert issues == []
     control = history.control("CEMS-QP-90")
     assert [r.label for r in control.revisions] == ["A/0", "A/1"]
+    assert control.in_force is not None
     assert [c.commit for c in control.in_force.changes] == [branch_commit]
     assert control.in_force.changes[0].reviewers[0].person_id == "lin-hui"
-    assert [c.commit for c in history.control("CEMS-QP-91").in_force.changes] == [main_commit]
+    qp91_in_force = history.control("CEMS-QP-91").in_force
+    assert qp91_in_force is not None
+    assert [c.commit for c in qp91_in_force.changes] == [main_commit]
 
 
 def test_squash_merge(org: Org) -> None:
@@ -131,6 +137,7 @@ def test_squash_merge(org: Org) -> None:
     history, _issues = org.history()
     control = history.control("CEMS-QP-90")
     assert control.revision_label == "A/1"
+    assert control.in_force is not None
     assert [c.commit for c in control.in_force.changes] == [squash]
     assert [c.summary for c in control.in_force.changes] == ["修订 QP-90 (#12)"]
 
@@ -147,6 +154,7 @@ def test_uncommitted_and_unreleased_edits_are_drafts(org: Org) -> None:
     history, _issues = org.history()
     qp90 = history.control("CEMS-QP-90")
     assert qp90.draft and qp90.revision_label == "A/0"
+    assert qp90.in_force is not None
     assert qp90.current_sha256 != qp90.in_force.content_sha256
     qp91 = history.control("CEMS-QP-91")  # status draft: never released
     assert qp91.revision_label == UNRELEASED and qp91.draft
@@ -168,10 +176,12 @@ def test_withdrawal_by_status_and_by_deletion(org: Org) -> None:
     history, issues = org.history()
     assert issues == []
     wi90 = history.control("CEMS-WI-90")
+    assert wi90.withdrawn_in is not None
     assert wi90.is_withdrawn and wi90.withdrawn_in.tag == "release/2025.1"
     assert wi90.withdrawal_reason == "窑炉已拆除"
     assert wi90.in_force is None and not wi90.draft
     wi91_control = history.control("CEMS-WI-91")
+    assert wi91_control.withdrawn_in is not None
     assert wi91_control.withdrawn_in.version == "2025.1"
     assert wi91_control.withdrawal_reason == "删除 WI-91：锅炉改造后不再适用"
     path, text = history.archived["CEMS-WI-91"]

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def new_repo(tmp_path: Path, run_cli) -> Path:
     return root
 
 
-def _json(run_cli, *args: str) -> tuple[int, list[dict[str, object]]]:
+def _json(run_cli, *args: str) -> tuple[int, list[dict[str, Any]]]:
     code, out, _err = run_cli(*args, "--format", "json")
     return code, json.loads(out)
 

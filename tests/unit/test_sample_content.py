@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from statistics import mean
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def _by_year(model: Model, record_type: str) -> dict[int, Record]:
     return out
 
 
-def _sources(model: Model, year: int) -> dict[str, dict]:
+def _sources(model: Model, year: int) -> dict[str, dict[str, Any]]:
     inventory = _by_year(model, "emission-sources")[year]
     return {s["id"]: s for s in inventory.data["sources"]}
 

@@ -41,6 +41,7 @@ def test_uncertainty_propagation_by_hand(carbon_repo) -> None:
     assert elec.uncertainty_assumed == () == heat.uncertainty_assumed
     # sqrt((5 x 604)^2 + (5 x 110)^2) / 714
     expected = ((5 * 604) ** 2 + (5 * 110) ** 2) ** 0.5 / 714
+    assert a.inventory.uncertainty_percent is not None
     assert float(a.inventory.uncertainty_percent) == pytest.approx(expected, rel=1e-12)
 
 
@@ -170,6 +171,7 @@ def test_baseline_computed_and_objective_progress(carbon_repo) -> None:
     model = repo.model()
     a = assess(model, 2024)
     b = a.baseline
+    assert b is not None
     assert (b.total_tco2, b.total_origin) == (Decimal("604.000"), "computed")
     assert b.intensity == Decimal("6.04")
     assert b.change_total_percent == Decimal(-10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
 
 from generator.carbon.calc.analysis import assess
@@ -41,7 +42,7 @@ def test_every_chart_label_is_chinese(assessment, build) -> None:
     try:
         labels = _labels(fig)
     finally:
-        charts.plt.close(fig)
+        plt.close(fig)
     assert len(labels) >= 5
     ticks_and_words = [t for t in labels if not re.fullmatch(r"[\d.,\s]+", t)]
     for label in ticks_and_words:

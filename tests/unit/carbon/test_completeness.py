@@ -45,9 +45,9 @@ def test_partial_year_is_marked_incomplete_in_text_and_json(sample_copy: Path, r
     assert {"source_id": "S01", "month": "2025-12"} in data["missing"]
     assert len(data["missing"]) == 11 * 3
     assert {"indicator": "product_output", "month": "2025-07"} in data["missing_denominators"]
-    objectives = {o["id"]: o for o in data["objectives"]}
-    assert objectives["O-2025-01"]["progress_percent"] is None
-    assert objectives["O-2025-01"]["note"].startswith("未评价（数据不完整）")
+    objectives_by_id = {o["id"]: o for o in data["objectives"]}
+    assert objectives_by_id["O-2025-01"]["progress_percent"] is None
+    assert objectives_by_id["O-2025-01"]["note"].startswith("未评价（数据不完整）")
     b = data["baseline"]
     assert b["like_for_like_months"] == [f"2025-{m:02d}" for m in range(1, 10)]
     # both sides over January-September: this year's by_month and 2024's by_month

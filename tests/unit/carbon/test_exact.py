@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from decimal import Decimal, localcontext
 from pathlib import Path
+from typing import Any
 
 from generator.carbon.calc.inventory import compute_inventory
 from generator.content.load import parse_yaml
 
 
-def _json(out: str) -> dict:
+def _json(out: str) -> dict[str, Any]:
     return json.loads(out, parse_float=Decimal, parse_int=Decimal)
 
 

@@ -43,6 +43,7 @@ def test_hotel_floor_area_is_a_stock_not_summed(carbon_repo) -> None:
     total = Decimal(1200) * Decimal("0.604")  # 724.8 tCO2
     assert inventory.total_tco2 == total
     intensities = {o.indicator: v for o, v in inventory.intensities}
+    assert intensities["floor_area"] is not None and intensities["room_nights"] is not None
     # 724.8 / 42000 = 0.017257142857142857... tCO2/m² (a ratio: stated to 34 digits)
     assert abs(intensities["floor_area"] - total / Decimal(42000)) < Decimal("1e-25")
     assert f"{intensities['floor_area']:.6f}" == "0.017257"

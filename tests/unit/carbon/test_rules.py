@@ -42,7 +42,9 @@ def test_green_electricity_2023_zero_2024_grid_from_the_rules_data(carbon_repo) 
     # 2024: no rule found that zeroes it -> grid factor 0.604, with the reason
     assert g24.emissions_tco2 == Decimal("60.4")
     assert "2024 报告年度规则未规定" in g24.note
-    assert inv_2024.rules is not None and inv_2024.rules.get("green_electricity").tag == "M"
+    assert inv_2024.rules is not None
+    green = inv_2024.rules.get("green_electricity")
+    assert green is not None and green.tag == "M"
 
 
 def test_rule_set_names_and_borrowing() -> None:

@@ -54,6 +54,7 @@ def test_shared_measured_ncv_is_combined_as_correlated(carbon_repo) -> None:
         e1 + e2
     )
     c = inv.correlation
+    assert c.independent_percent is not None and c.correlated_percent is not None
     assert abs(c.independent_percent - independent) < Decimal("1e-20")
     assert abs(c.correlated_percent - correlated) < Decimal("1e-20")
     assert inv.uncertainty_percent == c.correlated_percent

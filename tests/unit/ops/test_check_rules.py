@@ -31,7 +31,7 @@ def sample_model() -> Model:
     return require_model(load_project(Config.for_root(SAMPLE)))
 
 
-def edit(model: Model, record_id: str, change: Callable[[Data], None]) -> Model:
+def edit(model: Model, record_id: str, change: Callable[[Data], object]) -> Model:
     """The model with a deep copy of one record's data changed by `change`."""
     records = []
     for record in model.records:
@@ -76,7 +76,7 @@ def _inst(meter: str, **values: Any) -> Callable[[Data], None]:
 
 def _append(path: tuple[Any, ...], value: Any) -> Callable[[Data], None]:
     def change(data: Data) -> None:
-        target = data
+        target: Any = data
         for key in path:
             target = target[key]
         target.append(value)

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 
-from generator.control.types import DocumentControl
+from generator.content.model import Model
+from generator.control.types import DocumentControl, History
 from generator.core.config import Config
 from generator.render.word import ooxml as xml
 from generator.render.word.copy import render_controlled_copy, render_word
@@ -30,7 +32,7 @@ def root(tmp_path: Path) -> Path:
     return make_root(tmp_path / "org")
 
 
-def _render(root: Path, history_of=released_history, out: Path | None = None) -> Document:
+def _render(root: Path, history_of=released_history, out: Path | None = None) -> DocxDocument:
     model = load_model(root)
     out = out or root / "build"
     files = render_word(model, history_of(model), Config.for_root(root), out, jobs=1)
@@ -38,7 +40,7 @@ def _render(root: Path, history_of=released_history, out: Path | None = None) ->
     return Document(str(out / files[0].path))
 
 
-def _header_cells(document: Document) -> list[str]:
+def _header_cells(document: DocxDocument) -> list[str]:
     table = document.sections[0].header.tables[0]
     return [cell.text for row in table.rows for cell in row.cells]
 
@@ -55,6 +57,7 @@ def test_header_table_has_all_control_fields_and_page_fields(root: Path) -> None
     header_xml = document.sections[0].header._element
     assert xml.field_codes(header_xml) == ["PAGE", "NUMPAGES"]
     section = document.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
 
 
@@ -77,7 +80,9 @@ def test_cover_has_signatures_history_and_distribution(root: Path) -> None:
         ["CEMS-QP-04-03", "生产部"],
     ]
     # header rows of cover tables repeat on each page
-    assert approval.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    tr_pr = approval.rows[0]._tr.trPr
+    assert tr_pr is not None
+    assert tr_pr.find(qn("w:tblHeader")) is not None
     text = "\n".join(p.text for p in document.paragraphs)
     assert "文件和记录控制程序" in text and "受控" in "".join(
         c.text for c in document.tables[0].rows[0].cells
@@ -124,7 +129,7 @@ def test_unreleased_document_prints_unreleased_and_draft_mark(root: Path) -> Non
 
 
 def test_withdrawn_document_has_void_watermark(root: Path) -> None:
-    def withdrawn(model: object) -> object:
+    def withdrawn(model: Model) -> History:
         control = released_control("CEMS-QP-04")
         from dataclasses import replace
 
@@ -140,7 +145,11 @@ def test_withdrawn_document_has_void_watermark(root: Path) -> None:
 def test_body_markdown_is_rendered_faithfully(root: Path) -> None:
     document = _render(root)
     paragraphs = document.paragraphs
-    styles = {p.text: p.style.name for p in paragraphs if p.text}
+    styles: dict[str, str | None] = {}
+    for p in paragraphs:
+        if p.text:
+            assert p.style is not None
+            styles[p.text] = p.style.name
     assert styles["1 目的"] == "Heading 1"
     assert styles["2.1 步骤"] == "Heading 2"
     assert styles["质量部负责文件控制。"] == "List Bullet"
@@ -152,7 +161,9 @@ def test_body_markdown_is_rendered_faithfully(root: Path) -> None:
     assert [r.text for r in purpose.runs if r.bold] == ["编制"]
     assert [r.text for r in purpose.runs if r.italic] == ["标识"]
     code = next(r for r in purpose.runs if r.text == "records/")
-    assert code._r.rPr.rFonts.get(qn("w:ascii")) == "Consolas"
+    r_pr = code._r.rPr
+    assert r_pr is not None and r_pr.rFonts is not None
+    assert r_pr.rFonts.get(qn("w:ascii")) == "Consolas"
     links = purpose._p.findall(qn("w:hyperlink"))
     assert len(links) == 1 and "北京市生态环境局" in "".join(
         t.text for t in links[0].iter(qn("w:t"))

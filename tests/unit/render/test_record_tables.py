@@ -111,7 +111,9 @@ def test_every_other_record_type_gets_a_workbook_and_a_word_table(
         if headings != header:  # block layout: a record's own fields in one row per record
             text = "\n".join(c.text for r in table.rows[1:] for c in r.cells)
             assert set(headings) < set(header) and "：" in text, record_type.name
-        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats per page
+        tr_pr = table.rows[0]._tr.trPr
+        assert tr_pr is not None
+        assert tr_pr.find(qn("w:tblHeader")) is not None  # repeats per page
         # an empty register says so in one row; the block layout adds a row per record
         if headings == header:
             assert len(table.rows) == max(len(rows), 2), record_type.name

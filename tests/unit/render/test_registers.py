@@ -109,9 +109,12 @@ def test_word_register_is_landscape_with_repeated_header(root: Path, tmp_path: P
     render_registers(model, released_history(model), Config.for_root(root), out)
     sources = Document(str(out / "word/registers/碳排放源清单.docx"))
     section = sources.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
     table = sources.tables[0]
-    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    tr_pr = table.rows[0]._tr.trPr
+    assert tr_pr is not None
+    assert tr_pr.find(qn("w:tblHeader")) is not None
     schemas = load_schemas(root / "schemas", root)
     register = next(
         r

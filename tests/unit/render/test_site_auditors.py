@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_carbon_section_has_its_own_page_and_the_home_page_links_it(site: Path) 
     assert 'href="archive/"' in quick and "作废文件存档" in quick
 
 
-def _entry(index: dict, location: str) -> dict:
+def _entry(index: dict[str, Any], location: str) -> dict[str, Any]:
     return next(d for d in index["docs"] if d["location"] == location)
 
 

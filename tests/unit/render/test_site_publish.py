@@ -60,7 +60,9 @@ def test_publish_builds_every_release_and_the_draft(released_repo, run_cli, tmp_
     assert 'url=latest/"' in (versions / "index.html").read_text(encoding="utf-8")
     assert doc_id in second
     # every revision ever released has a verification page in every site version (QR targets)
-    edition = require_model(load_project(Config.for_root(root))).document(doc_id).edition
+    document = require_model(load_project(Config.for_root(root))).document(doc_id)
+    assert document is not None
+    edition = document.edition
     pages = versions / "2025-03" / "verify" / doc_id
     assert (versions / "2025-01" / "verify" / doc_id / f"{edition}-0" / "index.html").is_file()
     old = (pages / f"{edition}-0" / "index.html").read_text("utf-8")
