@@ -23,14 +23,17 @@ class Finding:
     field: str = ""  # the field to fill or correct, where the finding points at one
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity.value,
             "clause": self.clause,
             "file": self.file,
             "line": self.line,
             "message": self.message,
-        } | ({"field": self.field} if self.field else {})
+        }
+        if self.field:  # only where a finding points at one field
+            data["field"] = self.field
+        return data
 
     def format(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
