@@ -69,15 +69,21 @@ def add_verification(document: Any, url: str) -> None:
     """QR code and URL, inserted before the cover's closing page break."""
     if not url:
         return
+    # The cover ends with a paragraph holding its page break. The code and its caption go into
+    # that paragraph, before the break: a paragraph of their own could fall onto the next page
+    # and leave it blank but for them.
     anchor = document.paragraphs[-1]
-    picture = anchor.insert_paragraph_before()
-    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    picture.paragraph_format.space_before = Pt(8)
-    picture.add_run().add_picture(io.BytesIO(qr_png(url)), width=Cm(2.4))
-    caption = anchor.insert_paragraph_before()
-    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    first = anchor.runs[0] if anchor.runs else None
+    anchor.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    anchor.paragraph_format.space_before = Pt(6)
+    anchor.paragraph_format.keep_together = True
+    picture = anchor.add_run()
+    picture.add_picture(io.BytesIO(qr_png(url)), width=Cm(2.0))
+    newline = anchor.add_run()
+    newline.add_break()
     where = url if "://" in url else f"文件库网站 {url}"
-    run = caption.add_run(f"扫码或访问 {where} 核对本副本是否现行有效")
-    run.font.size = Pt(8)
-    english = caption.add_run("\n(scan or open the link to check that this copy is in force)")
-    english.font.size = Pt(7)
+    caption = anchor.add_run(f"扫码或访问 {where} 核对本副本是否现行有效")
+    caption.font.size = Pt(8)
+    if first is not None:  # keep the page break last
+        for run in (picture, newline, caption):
+            first._r.addprevious(run._r)
