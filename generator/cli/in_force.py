@@ -12,7 +12,8 @@ import click
 from generator.cli.options import DATE_OR_RELEASE, config_for, format_option, root_option
 from generator.content.model import Model
 from generator.content.project import load_project, require_model
-from generator.control.revisions import in_force_at, read_history
+from generator.control.queries import in_force_at
+from generator.control.revisions import read_history
 from generator.core.issues import CemsError, Severity
 
 

@@ -418,36 +418,3 @@ def _controls(
             current_sha256=cur.sha256 if cur else "",
         )
     return documents
-
-
-# -- queries ---------------------------------------------------------------------------------
-
-
-def in_force_at(history: History, when: str) -> dict[str, Revision]:
-    """Revisions in force on a date (YYYY-MM-DD, by effective date) or at a release tag/version."""
-    index = next((i for i, r in enumerate(history.releases) if when in (r.tag, r.version)), None)
-    if index is not None:
-        included = {r.tag for r in history.releases[: index + 1]}
-    else:
-        included = {r.tag for r in history.releases if r.effective_date <= when}
-    result: dict[str, Revision] = {}
-    for doc_id, control in history.documents.items():
-        if control.withdrawn_in is not None and control.withdrawn_in.tag in included:
-            continue
-        if control.pending_withdrawal is not None and control.pending_withdrawal.tag in included:
-            continue
-        revisions = [
-            r for r in (*control.revisions, *control.approved) if r.release.tag in included
-        ]
-        if revisions:
-            result[doc_id] = revisions[-1]
-    return result
-
-
-def copy_register(history: History) -> list[CopyIssue]:
-    """Every controlled copy ever issued (发放) and whether it was recalled (回收), by document."""
-    order = {r.tag: i for i, r in enumerate(history.releases)}
-    copies = [c for control in history.documents.values() for c in control.copies]
-    return sorted(
-        copies, key=lambda c: (c.document_id, order.get(c.issued, -1), c.distribution_number)
-    )

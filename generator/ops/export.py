@@ -27,7 +27,8 @@ from generator.carbon.report.summary import to_json
 from generator.content.attachments import iter_attachments
 from generator.content.model import Model, Record
 from generator.content.project import load_project, require_model
-from generator.control.revisions import in_force_at, read_history
+from generator.control.queries import in_force_at
+from generator.control.revisions import read_history
 from generator.control.texts import _released_document, text_reader
 from generator.control.types import History, RecordOrigin
 from generator.core.config import Config

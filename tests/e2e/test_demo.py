@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.content.project import load_project
-from generator.control.revisions import copy_register, in_force_at, read_history
+from generator.control.queries import copy_register, in_force_at
+from generator.control.revisions import read_history
 from generator.core.config import Config
 from generator.core.issues import CemsError
 from generator.ops.demo import create_demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.control.revisions import copy_register, in_force_at
+from generator.control.queries import copy_register, in_force_at
 from generator.control.types import UNRELEASED
 from generator.core.issues import Severity
 from tests.support.scripted_org import Org, codes

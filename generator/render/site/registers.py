@@ -23,8 +23,8 @@ from generator.render.site.pages import (
     _doc_row,
     link,
     page_path_of,
-    signer,
 )
+from generator.render.site.signatures import signer
 from generator.render.site.text import format_when, md_cell, md_link, md_table, md_text
 from generator.render.tables.spec import enum_title
 

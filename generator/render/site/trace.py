@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from generator.content.standard import Clause
 from generator.control.types import Release
-from generator.render.site.pages import Page, SiteContext, is_withdrawn, link, release_note, signer
+from generator.render.site.pages import Page, SiteContext, is_withdrawn, link, release_note
+from generator.render.site.signatures import signer
 from generator.render.site.text import md_link, md_table, md_text
 
 STATUS_COVERED = "已覆盖"
