@@ -91,6 +91,13 @@ def load_catalogue(overrides: dict[str, Any] | None = None) -> tuple[dict[str, A
     overrides = dict(overrides or {})
     if "role_training" in overrides:  # the organisation's own roles (e.g. a services company)
         catalogue["role_training"] = overrides.pop("role_training")
+    for topic, words in (overrides.pop("training_topics", None) or {}).items():
+        # the organisation's own names for the 7.3 b topics, so its training records are found
+        shipped = catalogue["training_topics"][topic]
+        catalogue["training_topics"][topic] = {
+            "title": words.get("title", shipped["title"]),
+            "keywords": [*shipped["keywords"], *words.get("keywords", [])],
+        }
     for rule_id, change in overrides.items():
         if rule_id not in rules:
             issues.append(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.carbon.calc.inventory import Inventory, compute_inventory, inventory_years
+from generator.carbon.calc.rounding import BOUNDARY_ZH
 from generator.content.model import Record
 from generator.core.issues import has_errors
 from generator.ops.rules.base import Context, Hit, RuleSpec, blank, day, rule
@@ -52,7 +53,7 @@ def assessment_stale(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         return
     assessed_year = int(assessments[-1].data["year"])
     assessed_date = day(assessments[-1].date) or ctx.as_of
-    assessed_ids = _source_ids(ctx, assessed_year)
+    assessed = _source_boundaries(ctx, assessed_year)
     for record in ctx.records("emission-sources"):
         year = int(record.data.get("year", 0))
         if year <= assessed_year:
@@ -60,10 +61,15 @@ def assessment_stale(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         for index, source in enumerate(record.data.get("sources") or []):
             commissioned = day(source.get("commissioned"))
             change = ""
-            if source["id"] not in assessed_ids:
+            if source["id"] not in assessed:
                 change = "新增排放源"
             elif commissioned is not None and assessed_date < commissioned <= ctx.as_of:
                 change = f"{commissioned.isoformat()} 投运"
+            elif str(source.get("boundary", "")) != assessed[source["id"]]:
+                before, after = assessed[source["id"]], str(source.get("boundary", ""))
+                change = (
+                    f"边界由{BOUNDARY_ZH.get(before, before)}改为{BOUNDARY_ZH.get(after, after)}"
+                )
             if change:
                 yield Hit(
                     record.path,
@@ -77,9 +83,10 @@ def assessment_stale(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
                 )
 
 
-def _source_ids(ctx: Context, year: int) -> set[str]:
+def _source_boundaries(ctx: Context, year: int) -> dict[str, str]:
+    """Source id -> its boundary (fixed, mobile, out of the city) in that year's inventory."""
     return {
-        str(s["id"])
+        str(s["id"]): str(s.get("boundary", ""))
         for r in ctx.records("emission-sources")
         if r.data.get("year") == year
         for s in r.data.get("sources") or []

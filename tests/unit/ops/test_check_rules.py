@@ -346,3 +346,45 @@ def test_organisation_names_its_own_carbon_roles(sample_model: Model) -> None:
     assert (
         len(found) == 1 and "能源管理员" in found[0].message and "国内外碳资讯" in found[0].message
     )
+
+
+def _only_assessed_sources(data: Data, boundary: str | None) -> None:
+    """SRC-2025 keeps only the 2024 sources (nothing new), one of them with `boundary`."""
+    data["sources"] = [s for s in data["sources"] if s["id"] in {"S01", "S02", "S05"}]
+    if boundary is not None:
+        data["sources"][0]["boundary"] = boundary
+
+
+def test_a_boundary_change_after_the_last_assessment_calls_for_a_new_one(
+    sample_model: Model,
+) -> None:
+    """6.3: a source moved out of (or into) the Beijing boundary needs a new assessment."""
+    assessed_2024 = drop(sample_model, "CA-2025")
+    same = edit(assessed_2024, "SRC-2025", lambda d: _only_assessed_sources(d, None))
+    assert "ASSESS-STALE" not in rules_at(same, OK)
+    moved = edit(assessed_2024, "SRC-2025", lambda d: _only_assessed_sources(d, "out_of_city"))
+    report, _issues = status_report(moved, date.fromisoformat(OK))
+    stale = [f for f in report.findings if f.rule == "ASSESS-STALE"]
+    assert len(stale) == 1 and "边界由固定设施改为京外场所" in stale[0].message, stale
+
+
+def test_organisation_names_its_own_training_topics(sample_model: Model) -> None:
+    """training_topics under checks: renames a 7.3 b topic and adds the words that find it."""
+
+    def tuned(checks: dict[str, Any]) -> set[str]:
+        data = {**sample_model.organisation.data, "checks": checks}
+        organisation = dataclasses.replace(sample_model.organisation, data=data)
+        people = [dataclasses.replace(p, roles=("能源管理员",)) for p in organisation.people[:1]]
+        organisation = dataclasses.replace(
+            organisation, people=tuple(people) + organisation.people[1:]
+        )
+        report, issues = status_report(
+            dataclasses.replace(sample_model, organisation=organisation), date.fromisoformat(OK)
+        )
+        assert not issues
+        return {f.message for f in report.findings if f.rule == "TRAINING-ROLE-MISSING"}
+
+    roles = {"role_training": {"能源管理员": ["news"]}}
+    assert any("国内外碳资讯" in m for m in tuned(roles))
+    renamed = {**roles, "training_topics": {"news": {"title": "行业碳动态"}}}
+    assert any("行业碳动态" in m for m in tuned(renamed))
