@@ -185,7 +185,7 @@ def new_document(config: Config, kind: str, title: str, author: str | None, toda
         front_matter=_dump(front),
         owner_name=model.department_name(owner),
     )
-    return _write_checked(config, path, text)
+    return write_checked(config, path, text)
 
 
 def new_record(config: Config, record_type: str, record_id: str | None, today: str) -> Path:
@@ -201,7 +201,7 @@ def new_record(config: Config, record_type: str, record_id: str | None, today: s
         columns = list(schema["properties"]["rows"]["items"]["properties"])
         name = record_id or today[:4]
         path = config.records_dir / record_type / f"{name}.csv"
-        return _write_checked(config, path, ",".join(columns) + "\n")
+        return write_checked(config, path, ",".join(columns) + "\n")
     example = _Example(model, project.schemas.registry, today).value(schema, schema["$id"], "")
     conventions = conventions_of(model.organisation.data, (d.id for d in model.documents))
     existing = (r.id for r in model.records_of(record_type))
@@ -210,10 +210,11 @@ def new_record(config: Config, record_type: str, record_id: str | None, today: s
     path = config.records_dir / record_type / f"{example['id']}.yaml"
     schema_path = _schema_modeline_path(config, path, f"records/{record_type}.schema.json")
     header = f"# yaml-language-server: $schema={schema_path}\n" if schema_path else ""
-    return _write_checked(config, path, header + _dump(example))
+    return write_checked(config, path, header + _dump(example))
 
 
-def _write_checked(config: Config, path: Path, text: str) -> Path:
+def write_checked(config: Config, path: Path, text: str) -> Path:
+    """Write a new file; keep it only if nothing but what is left to fill in stops it validating."""
     if path.exists():
         raise CemsError(f"文件已存在 (file exists): {config.rel(path)}")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,8 @@ from generator.content.limits import PLACEHOLDER
 from generator.content.model import Model
 from generator.content.project import load_project, require_model
 from generator.core.config import Config
-from generator.core.issues import CemsError, Issue, has_errors
-from generator.ops.new import TO_FILL_IN, _Example, _schema_modeline_path, safe_title
+from generator.core.issues import CemsError
+from generator.ops.new import _Example, _schema_modeline_path, safe_title, write_checked
 
 Data = dict[str, Any]
 CAPA_DAYS = 30  # default due date of a new nonconformity, days from today
@@ -163,21 +163,4 @@ def new_prefilled_record(
     schema_path = _schema_modeline_path(config, path, f"records/{record_type}.schema.json")
     header = f"# yaml-language-server: $schema={schema_path}\n" if schema_path else ""
     text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    return _write_unfinished(config, path, text)
-
-
-def _write_unfinished(config: Config, path: Path, text: str) -> Path:
-    """Write the record; keep it only if nothing but placeholders stops it from validating."""
-    if path.exists():
-        raise CemsError(f"文件已存在 (file exists): {config.rel(path)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    issues: list[Issue] = [
-        i
-        for i in load_project(config).issues
-        if i.file == config.rel(path) and i.code not in TO_FILL_IN
-    ]
-    if has_errors(issues):
-        path.unlink()
-        raise CemsError("生成的记录未通过校验 (scaffold did not validate)", issues)
-    return path
+    return write_checked(config, path, text)
