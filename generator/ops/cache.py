@@ -10,6 +10,7 @@ nothing does no rendering; a miss renders and stores. Entries live under
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -50,6 +51,24 @@ def tree_digest(root: Path, parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
+def stable_repr(value: Any) -> str:
+    """`repr` with sets in sorted order, so a key is the same in every process: the repr of a
+    set of strings follows the per-process string hash (PYTHONHASHSEED)."""
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(stable_repr(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{stable_repr(k)}: {stable_repr(v)}" for k, v in value.items()) + "}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ", ".join(
+            f"{f.name}={stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__qualname__}({fields})"
+    return repr(value)
+
+
 @dataclass(frozen=True)
 class Cached:
     files: list[GeneratedFile]
@@ -72,7 +91,7 @@ class OutputCache:
 
     def key(self, name: str, parts: tuple[str, ...], inputs: Iterable[Any]) -> str:
         digest = hashlib.sha256()
-        for piece in (self.code, name, self._tree(parts), *(repr(i) for i in inputs)):
+        for piece in (self.code, name, self._tree(parts), *(stable_repr(i) for i in inputs)):
             digest.update(piece.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
