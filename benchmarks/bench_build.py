@@ -33,11 +33,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import GENERATED, make_repository  # noqa: E402
+from synthetic import GENERATED, make_repository
 
-from generator.content.project import load_project  # noqa: E402
-from generator.control.revisions import read_history  # noqa: E402
-from generator.core.config import Config  # noqa: E402
+from generator.content.project import load_project
+from generator.control.revisions import read_history
+from generator.core.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1024**3

@@ -60,7 +60,14 @@ def _readings(rows: int) -> str:
     for i in range(rows):
         base = pattern[i % len(pattern)]
         writer.writerow(
-            [base["month"], base["source"], "0.01", base["unit"], base["meter"], base["recorded_by"]]
+            [
+                base["month"],
+                base["source"],
+                "0.01",
+                base["unit"],
+                base["meter"],
+                base["recorded_by"],
+            ]
         )
     return out.getvalue()
 

@@ -60,7 +60,9 @@ def stable_repr(value: Any) -> str:
         inner = ", ".join(stable_repr(v) for v in value)
         return f"[{inner}]" if isinstance(value, list) else f"({inner})"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{stable_repr(k)}: {stable_repr(v)}" for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join(f"{stable_repr(k)}: {stable_repr(v)}" for k, v in value.items()) + "}"
+        )
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = ", ".join(
             f"{f.name}={stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)

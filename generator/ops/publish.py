@@ -250,39 +250,61 @@ def publish_versions(
     stamps = _read_stamps(out_dir)
     keys = _keys(versions, config, word)
     _remove_stale(versions_dir, versions, stamps, keys)
-    issues: list[Issue] = []
-    built: list[tuple[Version, str]] = []
-    fresh: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory(prefix="cems-publish-") as tmp:
         clone = Path(tmp) / "repo"
         # A local clone shares objects with the repository and leaves it untouched.
         _git(Path(tmp), "clone", "-q", "--no-checkout", str(config.root), str(clone))
-        for index, version in enumerate(versions):
-            key = keys[version.name]
-            stamp = stamps.get(version.name)
-            if key and stamp and stamp.get("key") == key and (versions_dir / version.name).is_dir():
-                if progress:
-                    progress(f"沿用版本 {version.name} (reusing version {version.name})")
-                built.append((version, stamp["title"]))
-                fresh[version.name] = stamp
-                continue
-            if progress:
-                progress(f"构建版本 {version.name} (building version {version.name})")
-            following = versions[index + 1] if index + 1 < len(versions) else None
-            successor = following.tag if following else ""
-            title, found = _build_version(
-                clone, version, Path(tmp), versions_dir / version.name, word, config.today, successor
-            )
-            issues += found
-            if title:
-                built.append((version, title))
-                if key:
-                    fresh[version.name] = {"key": key, "title": title}
+        built, fresh, issues = _build_versions(
+            clone, versions, keys, stamps, versions_dir, config, word, progress
+        )
     _write_stamps(out_dir, fresh)
     if not built:
         raise CemsError("没有可发布的版本 (no version could be built)", issues)
     write_versions_index(versions_dir, built)
     return issues
+
+
+def _build_versions(
+    clone: Path,
+    versions: list[Version],
+    keys: dict[str, str],
+    stamps: dict[str, dict[str, str]],
+    versions_dir: Path,
+    config: Config,
+    word: bool,
+    progress: Progress | None,
+) -> tuple[list[tuple[Version, str]], dict[str, dict[str, str]], list[Issue]]:
+    """Each version reused (its key and folder unchanged) or built; (built, stamps, issues)."""
+    issues: list[Issue] = []
+    built: list[tuple[Version, str]] = []
+    fresh: dict[str, dict[str, str]] = {}
+    for index, version in enumerate(versions):
+        key = keys[version.name]
+        stamp = stamps.get(version.name)
+        if key and stamp and stamp.get("key") == key and (versions_dir / version.name).is_dir():
+            if progress:
+                progress(f"沿用版本 {version.name} (reusing version {version.name})")
+            built.append((version, stamp["title"]))
+            fresh[version.name] = stamp
+            continue
+        if progress:
+            progress(f"构建版本 {version.name} (building version {version.name})")
+        following = versions[index + 1] if index + 1 < len(versions) else None
+        title, found = _build_version(
+            clone,
+            version,
+            clone.parent,
+            versions_dir / version.name,
+            word,
+            config.today,
+            following.tag if following else "",
+        )
+        issues += found
+        if title:
+            built.append((version, title))
+            if key:
+                fresh[version.name] = {"key": key, "title": title}
+    return built, fresh, issues
 
 
 STAMPS = Path(".cache") / "publish-versions.json"
