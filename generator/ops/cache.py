@@ -39,14 +39,18 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def tree_digest(root: Path, parts: Iterable[str]) -> str:
-    """Digest of the files under `parts` of `root` (names and bytes), in path order."""
+def tree_digest(root: Path, parts: Iterable[str], skip: frozenset[str] = frozenset()) -> str:
+    """Digest of the files under `parts` of `root` (names and bytes), in path order, leaving
+    out the repository-relative paths in `skip` (files whose content a caller keys itself)."""
     digest = hashlib.sha256()
     for part in parts:
         base = root / part
         paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
         for path in paths:
-            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            rel = path.relative_to(root).as_posix()
+            if rel in skip:
+                continue
+            digest.update(rel.encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -84,16 +88,23 @@ class OutputCache:
         self.dir = cache_dir
         self.config = config
         self.code = code_fingerprint()
-        self._trees: dict[tuple[str, ...], str] = {}
+        self._trees: dict[tuple[tuple[str, ...], frozenset[str]], str] = {}
 
-    def _tree(self, parts: tuple[str, ...]) -> str:
-        if parts not in self._trees:
-            self._trees[parts] = tree_digest(self.config.root, parts)
-        return self._trees[parts]
+    def _tree(self, parts: tuple[str, ...], skip: frozenset[str]) -> str:
+        if (parts, skip) not in self._trees:
+            self._trees[parts, skip] = tree_digest(self.config.root, parts, skip)
+        return self._trees[parts, skip]
 
-    def key(self, name: str, parts: tuple[str, ...], inputs: Iterable[Any]) -> str:
+    def key(
+        self,
+        name: str,
+        parts: tuple[str, ...],
+        inputs: Iterable[Any],
+        skip: frozenset[str] = frozenset(),
+    ) -> str:
         digest = hashlib.sha256()
-        for piece in (self.code, name, self._tree(parts), *(stable_repr(i) for i in inputs)):
+        tree = self._tree(parts, skip)
+        for piece in (self.code, name, tree, *(stable_repr(i) for i in inputs)):
             digest.update(piece.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
@@ -106,13 +117,16 @@ class OutputCache:
         out_dir: Path,
         render: Callable[[], Cached],
         folders: tuple[str, ...] = (),
+        skip: frozenset[str] = frozenset(),
     ) -> Cached:
         """`render()`'s result, from the cache when the inputs are unchanged.
 
         The files stored are those `render` returns plus every file under `folders` of
-        `out_dir` that it wrote (the site's folders, which no manifest entry lists).
+        `out_dir` that it wrote (the site's folders, which no manifest entry lists). Files
+        in `skip` are left out of the tree digest: the caller puts what it reads of them into
+        `inputs` instead.
         """
-        entry = self.dir / name / self.key(name, parts, inputs)
+        entry = self.dir / name / self.key(name, parts, inputs, skip)
         restored = self._restore(entry, out_dir)
         if restored is not None:
             return restored
