@@ -7,9 +7,6 @@ from pathlib import Path
 
 import click
 
-from generator.carbon.calc.analysis import Thresholds, assess
-from generator.carbon.calc.rounding import dumps_exact
-from generator.carbon.report.summary import to_json, to_text
 from generator.cli.options import config_for, format_option, root_option
 from generator.content.project import load_project, require_model
 from generator.core.issues import ExitCode
@@ -46,6 +43,11 @@ def command(
     def locate(file: str, path: tuple[str | int, ...]) -> int | None:
         source = files.get(file)
         return source.line_of(path) if source else None
+
+    # lazy: the analysis imports openpyxl and numpy, which no other verb needs at start-up
+    from generator.carbon.calc.analysis import Thresholds, assess
+    from generator.carbon.calc.rounding import dumps_exact
+    from generator.carbon.report.summary import to_json, to_text
 
     thresholds = Thresholds(Decimal(str(threshold_mom)), Decimal(str(threshold_yoy)))
     assessment = assess(model, year, thresholds, locate)

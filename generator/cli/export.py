@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from generator.cli.options import DATE, config_for, progress, root_option
-from generator.ops.export import export_pack
 
 
 @click.command("export")
@@ -32,6 +31,8 @@ def command(root: Path, year: int, as_of: str | None, out: Path | None, pdf: boo
     config = config_for(root)
     target = out if out is not None else config.out_dir / f"evidence-{year}.zip"
     progress(f"导出 {year} 年度证据包 (exporting the evidence pack)")
+    from generator.ops.export import export_pack  # lazy: every other verb starts faster
+
     result = export_pack(config, year, target, as_of, pdf)
     click.echo(
         f"已写入 {result.path}：{len(result.files)} 个文件，提交 {result.commit[:12]}，"

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from generator.core.output import issues_to_text
-from generator.ops.verify_pack import verify_pack
 
 EXIT_ALTERED = 6  # the pack differs from its manifest (distinct from content errors, 1)
 
@@ -16,6 +15,8 @@ EXIT_ALTERED = 6  # the pack differs from its manifest (distinct from content er
 @click.argument("pack", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def command(pack: Path) -> None:
     """校验证据包：每个文件都与清单中的 SHA-256 一致 (verify an evidence pack)."""
+    from generator.ops.verify_pack import verify_pack  # lazy: it loads the export stage
+
     result = verify_pack(pack)
     if not result.ok:
         click.echo(issues_to_text(result.issues), err=True)

@@ -228,9 +228,10 @@ def _build_into(
     files += cache.run(
         "tables",
         REPOSITORY_INPUTS,
-        (history,),
+        _table_inputs(model, history),
         staging,
         lambda: Cached(_tables(model, history, config, staging), []),
+        skip=frozenset(d.path for d in model.documents),
     ).files
     progress("检查体系运行状态和管理评审输入 (cems check findings, review input pack)")
     status, packs = _running_state(model, history, as_of, locator(project))
@@ -292,6 +293,19 @@ def _tables(model: Model, history: History, config: Config, out: Path) -> list[G
     tables = render_record_tables(model, history, config, out, skip=designed)
     reports = render_assessment_reports(model, history, config, out)
     return registers + tables + reports + render_emission_reports(model, history, config, out)
+
+
+def _table_inputs(model: Model, history: History) -> tuple[Any, ...]:
+    """What the tables read of the documents: everything but the body and the working text's
+    digest (`draft` says whether it differs). With the documents' files left out of the tree
+    digest, editing a document's text reuses the registers and reports. A table renderer that
+    starts reading `Document.body` or `current_sha256` must be keyed on them again here."""
+    controls = {
+        doc_id: dataclasses.replace(control, current_sha256="")
+        for doc_id, control in history.documents.items()
+    }
+    documents = tuple(dataclasses.replace(d, body="") for d in model.documents)
+    return (dataclasses.replace(history, documents=controls), documents)
 
 
 def preflight(config: Config) -> None:

@@ -10,6 +10,7 @@ nothing does no rendering; a miss renders and stores. Entries live under
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.control.types import History
 from generator.core.config import Config
 from generator.core.issues import Issue, Severity
 from generator.manifest import GeneratedFile
@@ -38,16 +40,43 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def tree_digest(root: Path, parts: Iterable[str]) -> str:
-    """Digest of the files under `parts` of `root` (names and bytes), in path order."""
+def tree_digest(root: Path, parts: Iterable[str], skip: frozenset[str] = frozenset()) -> str:
+    """Digest of the files under `parts` of `root` (names and bytes), in path order, leaving
+    out the repository-relative paths in `skip` (files whose content a caller keys itself)."""
     digest = hashlib.sha256()
     for part in parts:
         base = root / part
         paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
         for path in paths:
-            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            rel = path.relative_to(root).as_posix()
+            if rel in skip:
+                continue
+            digest.update(rel.encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def stable_repr(value: Any) -> str:
+    """`repr` with sets in sorted order, so a key is the same in every process: the repr of a
+    set of strings follows the per-process string hash (PYTHONHASHSEED). A History holds
+    tuples, dicts and frozen dataclasses only, so its plain repr is stable (and 5x faster)."""
+    if isinstance(value, History):
+        return repr(value)
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(stable_repr(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    if isinstance(value, dict):
+        return (
+            "{" + ", ".join(f"{stable_repr(k)}: {stable_repr(v)}" for k, v in value.items()) + "}"
+        )
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ", ".join(
+            f"{f.name}={stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__qualname__}({fields})"
+    return repr(value)
 
 
 @dataclass(frozen=True)
@@ -63,16 +92,23 @@ class OutputCache:
         self.dir = cache_dir
         self.config = config
         self.code = code_fingerprint()
-        self._trees: dict[tuple[str, ...], str] = {}
+        self._trees: dict[tuple[tuple[str, ...], frozenset[str]], str] = {}
 
-    def _tree(self, parts: tuple[str, ...]) -> str:
-        if parts not in self._trees:
-            self._trees[parts] = tree_digest(self.config.root, parts)
-        return self._trees[parts]
+    def _tree(self, parts: tuple[str, ...], skip: frozenset[str]) -> str:
+        if (parts, skip) not in self._trees:
+            self._trees[parts, skip] = tree_digest(self.config.root, parts, skip)
+        return self._trees[parts, skip]
 
-    def key(self, name: str, parts: tuple[str, ...], inputs: Iterable[Any]) -> str:
+    def key(
+        self,
+        name: str,
+        parts: tuple[str, ...],
+        inputs: Iterable[Any],
+        skip: frozenset[str] = frozenset(),
+    ) -> str:
         digest = hashlib.sha256()
-        for piece in (self.code, name, self._tree(parts), *(repr(i) for i in inputs)):
+        tree = self._tree(parts, skip)
+        for piece in (self.code, name, tree, *(stable_repr(i) for i in inputs)):
             digest.update(piece.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
@@ -85,13 +121,16 @@ class OutputCache:
         out_dir: Path,
         render: Callable[[], Cached],
         folders: tuple[str, ...] = (),
+        skip: frozenset[str] = frozenset(),
     ) -> Cached:
         """`render()`'s result, from the cache when the inputs are unchanged.
 
         The files stored are those `render` returns plus every file under `folders` of
-        `out_dir` that it wrote (the site's folders, which no manifest entry lists).
+        `out_dir` that it wrote (the site's folders, which no manifest entry lists). Files
+        in `skip` are left out of the tree digest: the caller puts what it reads of them into
+        `inputs` instead.
         """
-        entry = self.dir / name / self.key(name, parts, inputs)
+        entry = self.dir / name / self.key(name, parts, inputs, skip)
         restored = self._restore(entry, out_dir)
         if restored is not None:
             return restored

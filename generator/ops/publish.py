@@ -10,12 +10,14 @@ reads `versions.json`, so serving `out_dir/versions/` with any static server wor
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from generator.content.model import Model
@@ -26,6 +28,7 @@ from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.git.client import RELEASE_PREFIX, Git
 from generator.manifest import GeneratedFile
+from generator.ops.cache import code_fingerprint
 from generator.ops.digests import built_digests, genuine_digests
 from generator.render.site.assemble import downloads_from, render_site
 from generator.render.site.mkdocs import load_base_config, write_version_sitemap
@@ -43,6 +46,8 @@ class Version:
     name: str  # folder name, e.g. 2025-01 or draft
     rev: str  # what to check out: a tag or a commit
     tag: str  # "" for the draft
+    commit: str = ""  # the tag's commit ("" for the draft)
+    effective: str = ""  # the release's effective date
 
 
 def _git(root: Path, *args: str) -> str:
@@ -67,7 +72,13 @@ def release_versions(config: Config) -> list[Version]:
     if errors:
         raise CemsError("发布历史有错误，不能发布版本站点 (the release history has errors)", errors)
     versions = [
-        Version(r.tag.removeprefix(RELEASE_PREFIX).replace("/", "-"), r.tag, r.tag)
+        Version(
+            r.tag.removeprefix(RELEASE_PREFIX).replace("/", "-"),
+            r.tag,
+            r.tag,
+            r.commit,
+            r.effective_date,
+        )
         for r in history.releases
     ]
     return [*versions, Version(DRAFT, history.head_commit, "")]
@@ -100,7 +111,7 @@ def _build_version(
     target: Path,
     word: bool,
     today: str = "",
-    newest: str = "",
+    successor: str = "",
 ) -> tuple[str, list[Issue]]:
     """Check out one version in the clone and build its site into `target`; returns its title."""
     _git(clone, "checkout", "-q", "-f", "--detach", version.rev)
@@ -117,7 +128,7 @@ def _build_version(
     history, issues = _read_history(config, project.model, version.tag or None)
     if has_errors(issues):
         return "", issues
-    superseded_by = _superseded_by(history, version, newest)
+    superseded_by = _superseded_by(version, successor)
     digests = None
     if word:
         issues += _word_and_registers(project.model, history, config, out, superseded_by)
@@ -138,6 +149,7 @@ def _build_version(
     )
     if has_errors(issues):
         return "", issues
+    shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(out / "site", target)
     write_version_sitemap(target, version.name, str(load_base_config(config).get("site_url") or ""))
     title = "草稿（未发布）"
@@ -148,12 +160,13 @@ def _build_version(
     return title, issues
 
 
-def _superseded_by(history: History, version: Version, newest: str) -> str:
-    """The newest release's version when `version` is an older release, else ""."""
-    if not version.tag or not newest or version.tag == newest:
+def _superseded_by(version: Version, successor: str) -> str:
+    """The version of the release that replaced `version` (the next one), "" for the newest
+    release and the draft. Naming the successor, not the newest release, keeps a published
+    release's pages unchanged by every later release but the one right after it."""
+    if not version.tag or not successor:
         return ""
-    release = next((r for r in history.releases if r.tag == newest), None)
-    return release.version if release else newest.removeprefix(RELEASE_PREFIX)
+    return successor.removeprefix(RELEASE_PREFIX)
 
 
 def _redirect(path: Path, target: str) -> None:
@@ -233,25 +246,115 @@ def publish_versions(
         )
     versions = release_versions(config)
     versions_dir = out_dir / "versions"
-    shutil.rmtree(versions_dir, ignore_errors=True)
-    versions_dir.mkdir(parents=True)
-    issues: list[Issue] = []
-    built: list[tuple[Version, str]] = []
+    versions_dir.mkdir(parents=True, exist_ok=True)
+    stamps = _read_stamps(out_dir)
+    keys = _keys(versions, config, word)
+    _remove_stale(versions_dir, versions, stamps, keys)
     with tempfile.TemporaryDirectory(prefix="cems-publish-") as tmp:
         clone = Path(tmp) / "repo"
         # A local clone shares objects with the repository and leaves it untouched.
         _git(Path(tmp), "clone", "-q", "--no-checkout", str(config.root), str(clone))
-        for version in versions:
-            if progress:
-                progress(f"构建版本 {version.name} (building version {version.name})")
-            newest = next((v.tag for v in reversed(versions) if v.tag), "")
-            title, found = _build_version(
-                clone, version, Path(tmp), versions_dir / version.name, word, config.today, newest
-            )
-            issues += found
-            if title:
-                built.append((version, title))
+        built, fresh, issues = _build_versions(
+            clone, versions, keys, stamps, versions_dir, config, word, progress
+        )
+    _write_stamps(out_dir, fresh)
     if not built:
         raise CemsError("没有可发布的版本 (no version could be built)", issues)
     write_versions_index(versions_dir, built)
     return issues
+
+
+def _build_versions(
+    clone: Path,
+    versions: list[Version],
+    keys: dict[str, str],
+    stamps: dict[str, dict[str, str]],
+    versions_dir: Path,
+    config: Config,
+    word: bool,
+    progress: Progress | None,
+) -> tuple[list[tuple[Version, str]], dict[str, dict[str, str]], list[Issue]]:
+    """Each version reused (its key and folder unchanged) or built; (built, stamps, issues)."""
+    issues: list[Issue] = []
+    built: list[tuple[Version, str]] = []
+    fresh: dict[str, dict[str, str]] = {}
+    for index, version in enumerate(versions):
+        key = keys[version.name]
+        stamp = stamps.get(version.name)
+        if key and stamp and stamp.get("key") == key and (versions_dir / version.name).is_dir():
+            if progress:
+                progress(f"沿用版本 {version.name} (reusing version {version.name})")
+            built.append((version, stamp["title"]))
+            fresh[version.name] = stamp
+            continue
+        if progress:
+            progress(f"构建版本 {version.name} (building version {version.name})")
+        following = versions[index + 1] if index + 1 < len(versions) else None
+        title, found = _build_version(
+            clone,
+            version,
+            clone.parent,
+            versions_dir / version.name,
+            word,
+            config.today,
+            following.tag if following else "",
+        )
+        issues += found
+        if title:
+            built.append((version, title))
+            if key:
+                fresh[version.name] = {"key": key, "title": title}
+    return built, fresh, issues
+
+
+STAMPS = Path(".cache") / "publish-versions.json"
+
+
+def _keys(versions: list[Version], config: Config, word: bool) -> dict[str, str]:
+    """What a released version's site depends on, "" when it must be rebuilt every time (the
+    draft; a release not yet in force on `today`, whose pages still change with the date)."""
+    day = config.today or date.today().isoformat()
+    code = code_fingerprint()
+    keys: dict[str, str] = {}
+    for index, version in enumerate(versions):
+        following = versions[index + 1] if index + 1 < len(versions) else None
+        successor = following.tag if following else ""
+        if not version.tag or version.effective > day:
+            keys[version.name] = ""
+            continue
+        parts = [version.tag, version.commit, code, successor, str(word), config.today]
+        keys[version.name] = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return keys
+
+
+def _read_stamps(out_dir: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads((out_dir / STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_stamps(out_dir: Path, stamps: dict[str, dict[str, str]]) -> None:
+    path = out_dir / STAMPS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stamps, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _remove_stale(
+    versions_dir: Path,
+    versions: list[Version],
+    stamps: dict[str, dict[str, str]],
+    keys: dict[str, str],
+) -> None:
+    """Delete every folder that will not be reused: versions no longer published, versions
+    whose key changed, the draft and anything not written by a recorded build."""
+    for child in versions_dir.iterdir():
+        stamp = stamps.get(child.name)
+        key = keys.get(child.name, "")
+        if key and stamp and stamp.get("key") == key and child.is_dir():
+            continue
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()

@@ -225,8 +225,10 @@ def register_docx(
     widths = _widths(register, rows, width)
     for c, w in enumerate(widths):
         table.columns[c].width = w
-    for r, values in enumerate(((h for h, _ in register.columns), *rows)):
-        row = table.rows[r]
+    # one pass over the rows: python-docx's table.rows[r] rebuilds the row list on every call
+    for r, (row, values) in enumerate(
+        zip(table.rows, ((h for h, _ in register.columns), *rows), strict=True)
+    ):
         cells = row.cells
         for c, value in enumerate(values):
             cell = cells[c]

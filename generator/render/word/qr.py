@@ -9,6 +9,7 @@ The QR PNG is a pure function of the URL, so builds stay byte-reproducible.
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,17 @@ def site_url(root: Path) -> str:
     if not path.is_file():
         return ""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)
-    except (OSError, yaml.YAMLError, UnicodeError):
+        return _site_url(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeError):
+        return ""
+
+
+@functools.lru_cache(maxsize=8)
+def _site_url(text: str) -> str:
+    """Parsed once per distinct mkdocs.yml text (every copy's cover asks for it)."""
+    try:
+        data = yaml.load(text, Loader=_Lenient)
+    except yaml.YAMLError:
         return ""
     value = data.get("site_url") if isinstance(data, dict) else None
     return value.strip() if isinstance(value, str) else ""

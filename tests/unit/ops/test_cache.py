@@ -75,3 +75,46 @@ def test_a_damaged_entry_is_rendered_again(tmp_path: Path) -> None:
         "x", ("content",), (), out, _renderer(out, calls, "v1")
     )
     assert calls == ["v1", "v1"]
+
+
+def test_keys_are_the_same_in_every_process(tmp_path: Path) -> None:
+    """A set in the inputs (the status report's checked clauses) is keyed in sorted order, not
+    in the per-process hash order its repr follows."""
+    import os
+    import subprocess
+    import sys
+
+    config = _repo(tmp_path)
+    script = (
+        "import sys; from pathlib import Path; from generator.core.config import Config; "
+        "from generator.ops.cache import OutputCache; "
+        "c = Config.for_root(Path(sys.argv[1]), Path(sys.argv[2])); "
+        "print(OutputCache(Path(sys.argv[2]), c).key('x', ('content',), "
+        "({'6.2': frozenset({'9.4', '6.4', '7.2', '8.6', '10'})},)))"
+    )
+    keys = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(config.root), str(tmp_path / "cache")],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        keys.add(done.stdout.strip())
+    assert len(keys) == 1
+
+
+def test_skipped_files_leave_the_key_and_others_change_it(tmp_path: Path) -> None:
+    config = _repo(tmp_path)
+    (config.root / "content" / "b.md").write_text("乙\n", encoding="utf-8")
+    skip = frozenset({"content/a.md"})
+
+    def key() -> str:
+        return OutputCache(tmp_path / "cache", config).key("x", ("content",), ("h",), skip)
+
+    first = key()
+    (config.root / "content" / "a.md").write_text("改\n", encoding="utf-8")
+    assert key() == first  # the caller keys a.md's content itself
+    (config.root / "content" / "b.md").write_text("改\n", encoding="utf-8")
+    assert key() != first

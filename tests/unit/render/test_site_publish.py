@@ -92,3 +92,33 @@ def test_publish_outside_git_is_a_clear_error(sample_copy, run_cli, tmp_path) ->
     )
     assert code == 1
     assert "不是 git 仓库" in stderr and "Traceback" not in stderr
+
+
+def test_a_second_publish_rebuilds_only_what_a_new_release_changed(
+    released_repo, git_repo, run_cli, tmp_path
+) -> None:
+    """Released versions are kept under the output folder: after a new release only the new
+    version, the one it supersedes (its pages now say so) and the draft are built again."""
+    root, _doc_id, page = released_repo
+    out = tmp_path / "out"
+    args = ("publish", "--root", str(root), "--out", str(out), "--no-word", "--today", "2025-06-01")
+    code, _stdout, stderr = run_cli(*args)
+    assert code == 0, stderr
+    first = (out / "versions" / "2025-01" / page).stat().st_mtime_ns
+    repo = git_repo(root)
+    repo.tag("release/2025-04", "第三次发布", "2025-04-05T09:00:00+08:00", APPROVER)
+    code, stdout, stderr = run_cli(*args)
+    assert code == 0, stderr
+    said = stdout + stderr
+    assert "沿用版本 2025-01" in said  # superseded by 2025-03 before and after: unchanged
+    for name in ("2025-03", "2025-04", "draft"):
+        assert f"构建版本 {name}" in said
+    assert "构建版本 2025-01" not in said
+    assert (out / "versions" / "2025-01" / page).stat().st_mtime_ns == first
+    entries = json.loads((out / "versions" / "versions.json").read_text(encoding="utf-8"))
+    assert [e["version"] for e in entries] == ["draft", "2025-04", "2025-03", "2025-01"]
+    assert entries[-1]["title"].startswith("2025-01")
+    # nothing changed since: the draft alone is built
+    code, stdout, stderr = run_cli(*args)
+    assert code == 0, stderr
+    assert (stdout + stderr).count("构建版本") == 1 and "构建版本 draft" in stdout + stderr
