@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,12 +14,31 @@ ROOT_MARKERS = ("content/organisation.yaml", ".cems/config.yaml")
 
 
 def find_root(start: Path | str) -> Path | None:
-    """The nearest folder at or above `start` that holds a root marker, else None."""
+    """The nearest folder at or above `start` that holds a root marker, else None.
+
+    `.cems/config.yaml` may name `content_root:` (a folder below it): a git repository that
+    keeps its organisation in a subfolder, like this product's own checkout and its sample."""
     here = Path(start).resolve()
     for folder in (here, *here.parents):
         if any((folder / marker).is_file() for marker in ROOT_MARKERS):
-            return folder
+            return _content_root(folder)
     return None
+
+
+def _content_root(folder: Path) -> Path:
+    marker = folder / ".cems" / "config.yaml"
+    if not marker.is_file():
+        return folder
+    match = re.search(
+        r"(?m)^content_root:\s*[\"']?([^\"'#\n]+?)[\"']?\s*$", marker.read_text("utf-8")
+    )
+    if match is None:
+        return folder
+    inner = (folder / match.group(1).strip()).resolve()
+    # only a folder inside the repository that holds an organisation: never a way out of it
+    if inner.is_relative_to(folder) and (inner / "content" / "organisation.yaml").is_file():
+        return inner
+    return folder
 
 
 def require_root(start: Path | str) -> Path:
