@@ -65,6 +65,20 @@ def _search_until_found(page, query: str, result) -> None:
         raise AssertionError(f"no search result for {query!r}: search says {meta!r}") from None
 
 
+def _open_result(page, result, url_glob: str) -> None:
+    """Click a search result and wait for its page. The worker may still re-render the list
+    for the last keys typed, detaching the element under the click (seen once in CI): then
+    click the re-rendered result again, as a person would."""
+    for _ in range(3):
+        result.click()
+        try:
+            page.wait_for_url(url_glob, timeout=10_000)
+            return
+        except Exception:  # playwright's TimeoutError: the click landed on a replaced list
+            result.wait_for(timeout=10_000)
+    page.wait_for_url(url_glob, timeout=10_000)
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     """(base url, id of the internal-audit procedure, its page path) of a served versions/;
@@ -143,8 +157,7 @@ def test_search_switch_version_and_download(published, tmp_path: Path) -> None:
             result = page.locator(f'a.md-search-result__link[href*="{page_path}"]').first
             _search_until_found(page, "内部审核", result)
             page.screenshot(path="/tmp/cems-site-search.png")
-            result.click()
-            page.wait_for_url(f"**/2025-03/{page_path}**")
+            _open_result(page, result, f"**/2025-03/{page_path}**")
             assert audit_id in page.locator("article h1").inner_text()
 
             page.locator(".md-version__current").hover(force=True)  # opens the selector
