@@ -20,11 +20,13 @@ import os
 import re
 import shutil
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator.content.load import YamlProblem, parse_yaml, read_text, split_front_matter
 from generator.core.config import Config
+from generator.core.dates import parse_day
 from generator.core.issues import CemsError
 from generator.core.resources import data_path, resource_path, sample_path
 from generator.git.client import Git
@@ -118,7 +120,7 @@ class _Demo:
             "GIT_TERMINAL_PROMPT": "0",
         }
         self.result = DemoResult(target)
-        self._last_date = ""
+        self._last_date = date.min  # the day of the latest commit written
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -290,13 +292,14 @@ class _Demo:
         if missing:
             raise CemsError("演示脚本没有写入这些示例文件: " + "、".join(missing[:5]))
         # the demo's story is told as of its last commit, not the real date
-        checked = run_check(Config.for_root(self.target), self._last_date or None)
+        last = self._last_date if self._last_date > date.min else None
+        checked = run_check(Config.for_root(self.target), last)
         self.result.overdue_reviews = sorted(c.document_id for c in checked.overdue)
         return self.result
 
     def _commit(self, step: dict[str, Any]) -> None:
-        who, date = str(step["author"]), str(step["date"])
-        self._last_date = max(self._last_date, date[:10])
+        who, when = str(step["author"]), str(step["date"])
+        self._last_date = max(self._last_date, parse_day(when) or date.min)
         self.include([str(p) for p in step.get("include", ())])
         for key in step.get("add", ()):
             self.op_add(str(key))
@@ -306,14 +309,14 @@ class _Demo:
             for spec in step.get(name, ()):
                 getattr(self, f"op_{name}")(spec)
         for spec in step.get("move", ()):
-            self.op_move(spec, who, date)
+            self.op_move(spec, who, when)
         trailers = "".join(
             "\nReviewed-by: {} <{}>".format(*self.person(r)) for r in step.get("reviewers", ())
         )
         message = str(step["message"]).strip() + ("\n" + trailers if trailers else "") + "\n"
-        self.git(who, date, "add", "-A")
+        self.git(who, when, "add", "-A")
         name, email = self.person(who)
-        git = Git(self.target, self.identity_env(who, date, author=True))
+        git = Git(self.target, self.identity_env(who, when, author=True))
         git.run_bytes(
             "-c", f"user.name={name}", "-c", f"user.email={email}", "-c", "commit.gpgsign=false",
             "commit", "-q", "--allow-empty", "--cleanup=strip", "-F", "-",
@@ -326,7 +329,7 @@ class _Demo:
         released = create_release(
             Config.for_root(self.target),
             str(step["version"]),
-            effective_date=str(step["effective"]) if step.get("effective") else None,
+            effective_date=parse_day(step.get("effective")),
             message=str(step.get("message", "")) or None,
             env=env,
         )
