@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ from generator.core.output import issues_to_text
     "--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="并行进程数 (workers)."
 )
 def command(
-    root: Path, out: Path | None, today: str | None, pdf: bool, copies: bool, jobs: int
+    root: Path, out: Path | None, today: date | None, pdf: bool, copies: bool, jobs: int
 ) -> None:
     """生成 Word 受控副本、登记表和审核网站 (build Word copies, registers and the site)."""
     from generator.ops.build import build_all  # lazy: the renderers are heavy imports

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import click
@@ -49,7 +50,7 @@ def _text(result: CheckResult) -> str:
     help="哪一级的发现使退出码为 1 (which findings fail).",
 )
 @click.option("--strict", is_flag=True, help="同 --fail-on warning (same as --fail-on warning).")
-def command(root: Path, fmt: str, as_of: str | None, fail_on: str, strict: bool) -> None:
+def command(root: Path, fmt: str, as_of: date | None, fail_on: str, strict: bool) -> None:
     """检查体系是否在运行：合规性评价、校准、异常分析、审核、纠正措施、管理评审等 (check)."""
     result = run_check(config_for(root), as_of)
     if fmt == "json":

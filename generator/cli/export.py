@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -26,7 +27,7 @@ from generator.cli.options import DATE, config_for, progress, root_option
     help="输出 zip，默认 <root>/build/evidence-<year>.zip (output zip).",
 )
 @click.option("--pdf", is_flag=True, help="同时附 PDF（需要 LibreOffice） (add PDF copies).")
-def command(root: Path, year: int, as_of: str | None, out: Path | None, pdf: bool) -> None:
+def command(root: Path, year: int, as_of: date | None, out: Path | None, pdf: bool) -> None:
     """导出核查证据包：有效文件、排放报告、记录及其来源、附件和清单 (evidence pack)."""
     config = config_for(root)
     target = out if out is not None else config.out_dir / f"evidence-{year}.zip"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
@@ -33,17 +32,16 @@ def _title(model: Model, doc_id: str) -> str:
     default=None,
     help="日期 YYYY-MM-DD 或发布版本/标签，默认今天 (a date or a release; default: today).",
 )
-def command(root: Path, fmt: str, when: str | None) -> None:
+def command(root: Path, fmt: str, when: date | str | None) -> None:
     """查询某日或某次发布时有效的文件版次 (revisions in force on a date or at a release)."""
-    when = when or date.today().isoformat()
+    when = when or date.today()
     config = config_for(root)
     model = require_model(load_project(config))
     history, issues = read_history(config, model)
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise CemsError("无法从 git 得到文件历史 (cannot read document history)", errors)
-    is_release = any(when in (r.tag, r.version) for r in history.releases)
-    if not is_release and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
+    if isinstance(when, str) and not any(when in (r.tag, r.version) for r in history.releases):
         known = "、".join(r.version for r in history.releases) or "无"
         raise click.BadParameter(
             f"'{when}' 既不是日期 YYYY-MM-DD，也不是已有的发布（已有：{known}） "
@@ -56,14 +54,14 @@ def command(root: Path, fmt: str, when: str | None) -> None:
             "document_id": doc_id,
             "title": _title(model, doc_id),
             "revision": revision.label,
-            "effective_date": revision.effective_date,
+            "effective_date": revision.effective_date.isoformat(),
             "release": revision.release.tag,
             "content_sha256": revision.content_sha256,
         }
         for doc_id, revision in sorted(revisions.items())
     ]
     if fmt == "json":
-        click.echo(json.dumps({"at": when, "documents": rows}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"at": str(when), "documents": rows}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{when} 有效的文件 (in force): {len(rows)} 份")
     for row in rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from generator.core.issues import CemsError
 @format_option
 @click.option("--year", type=int, default=None, help="履约年度，默认最近一年 (compliance year).")
 @click.option("--today", type=DATE, default=None, help="日历参照日期 YYYY-MM-DD (calendar date).")
-def command(root: Path, fmt: str, year: int | None, today: str | None) -> None:
+def command(root: Path, fmt: str, year: int | None, today: date | None) -> None:
     """配额和抵消台账：余额、履约成本、抵消比例、季度盈缺预测、核查比对和履约日历。"""
     model = require_model(load_project(config_for(root)))
     years = cycle_years(model)
@@ -31,8 +32,8 @@ def command(root: Path, fmt: str, year: int | None, today: str | None) -> None:
             f"{chosen} 年没有排放源清单或配额台账 (no records for {chosen})；可选："
             + "、".join(map(str, years))
         )
-    found = year_compliance(model, chosen, today or "")
+    found = year_compliance(model, chosen, today)
     if fmt == "json":
         click.echo(dumps_exact(year_json(found)))
     else:
-        click.echo(year_markdown(found, today or ""))
+        click.echo(year_markdown(found, today))

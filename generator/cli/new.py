@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
 from generator.cli.options import DATE, config_for, root_option
-from generator.ops.new import document_kinds, new_document, today_iso
+from generator.ops.new import document_kinds, new_document
 from generator.ops.new_record import new_prefilled_record
 
 
@@ -35,7 +36,7 @@ def command(
     title: str | None,
     author: str | None,
     record_id: str | None,
-    when: str | None,
+    when: date | None,
     answers: str | None,
 ) -> None:
     """新建文件或记录：KIND 为文件类别（manual、procedure、rule、instruction、form）或记录类型。
@@ -46,7 +47,7 @@ def command(
     if kind in document_kinds():
         if not title:
             raise click.UsageError("新建文件需要 --title (a document needs --title)")
-        path = new_document(config, kind, title, author, when or today_iso())
+        path = new_document(config, kind, title, author, when or date.today())
     else:
-        path = new_prefilled_record(config, kind, record_id, when or today_iso(), answers)
+        path = new_prefilled_record(config, kind, record_id, when or date.today(), answers)
     click.echo(f"已创建 (created): {config.rel(path)}")

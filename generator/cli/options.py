@@ -71,7 +71,7 @@ def today_option(func: F) -> F:
     )(func)
 
 
-def config_for(root: Path, out: Path | None = None, today: str | None = None) -> Config:
+def config_for(root: Path, out: Path | None = None, today: date | None = None) -> Config:
     config = Config.for_root(root, out)
     return replace(config, today=today) if today else config
 
@@ -83,17 +83,17 @@ def progress(message: str) -> None:
 
 class DateType(click.ParamType):  # type: ignore[type-arg]  # generic in newer click stubs
     """A calendar date written strictly as YYYY-MM-DD (2025-02-30 and 2026-9-1 are refused);
-    the value stays the ISO text. A bad date is a usage error (exit 2)."""
+    the value becomes a `date`. A bad date is a usage error (exit 2)."""
 
     name = "YYYY-MM-DD"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
-            return value.isoformat()
+            return value
         text = str(value).strip()
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             try:
-                return date.fromisoformat(text).isoformat()
+                return date.fromisoformat(text)
             except ValueError:
                 self.fail(
                     f"'{text}' 不是真实存在的日期（YYYY-MM-DD） (not a calendar date)", param, ctx
@@ -103,16 +103,18 @@ class DateType(click.ParamType):  # type: ignore[type-arg]  # generic in newer c
         )
 
 
-class DateOrReleaseType(DateType):
+class DateOrReleaseType(click.ParamType):  # type: ignore[type-arg]  # generic in newer click stubs
     """A date (checked as `DateType`) or a release version/tag, told apart by their look:
     anything starting with digits and a dash is meant as a date."""
 
     name = "YYYY-MM-DD|RELEASE"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date | str:
         text = str(value).strip()
         if re.match(r"\d+-", text) or re.fullmatch(r"\d{8}", text):
-            return super().convert(text, param, ctx)
+            return DATE.convert(text, param, ctx)
         if not text:
             self.fail("不能为空 (must not be empty)", param, ctx)
         return text

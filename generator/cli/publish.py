@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -24,7 +25,7 @@ from generator.core.output import issues_to_json, issues_to_text
 @out_option
 @click.option("--no-word", is_flag=True, help="不生成 Word/Excel 下载文件 (site only, faster).")
 @today_option
-def command(root: Path, fmt: str, out: Path | None, no_word: bool, today: str | None) -> None:
+def command(root: Path, fmt: str, out: Path | None, no_word: bool, today: date | None) -> None:
     """为每个发布版本和草稿生成网站 (build a site for every release and the draft)."""
     from generator.ops.publish import publish_versions  # lazy: the renderers are heavy imports
 

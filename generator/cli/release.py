@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -44,7 +45,7 @@ def show_plan(result: ReleaseResult) -> None:
 def command(
     root: Path,
     version: str,
-    effective_date: str | None,
+    effective_date: date | None,
     message: str | None,
     sign: bool,
     require_signed: bool,

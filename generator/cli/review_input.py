@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -34,14 +34,16 @@ from generator.ops.review_input import default_period, review_pack_at, write_rev
     default=None,
     help="输出目录，默认 build/。",
 )
-def command(root: Path, fmt: str, period: int | None, as_of: object, out_dir: Path | None) -> None:
+def command(
+    root: Path, fmt: str, period: int | None, as_of: datetime | None, out_dir: Path | None
+) -> None:
     """生成管理评审输入材料：以往措施、方针、绩效、合规、目标、交流、审核、纠正措施、规划、改进建议。"""
     config = config_for(root)
     if out_dir is not None:
         from generator.core.config import Config
 
         config = Config.for_root(config.root, out_dir)
-    when = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
+    when = as_of.date() if as_of is not None else date.today()  # the CLI's one conversion
     if period is None:
         model, _history, _pack = review_pack_at(config, when.year - 1, when)
         period = default_period(model, when)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import click
@@ -28,7 +29,7 @@ HELP = """核对受控副本是否现行有效 (check a controlled copy against 
 @root_option
 @format_option
 @today_option
-def command(file: Path, root: Path, fmt: str, today: str | None) -> None:
+def command(file: Path, root: Path, fmt: str, today: date | None) -> None:
     from generator.content.project import load_project, require_model
     from generator.control.revisions import read_history
     from generator.core.issues import has_errors

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.content.discover import Sources
 from generator.content.schemas import SchemaSet
 from generator.content.standard import Clause, clause_catalogue
+from generator.core.dates import parse_day
 
 # Document kinds in the order of clause 7.2, with their Chinese names and ID-less folder names.
 DOCUMENT_KINDS: dict[str, str] = {
@@ -96,14 +98,25 @@ class Record:
     id: str
     type: str
     title: str
-    date: str  # the record's own date ("" for CSV tables)
+    date: dt.date | None  # the record's own date (CSV tables: the first day of their last month)
     path: str
     clauses: tuple[str, ...]
     data: dict[str, Any] = field(compare=False, repr=False)
+    period: str = ""  # CSV tables: their last month, YYYY-MM ("" for other records)
 
     @property
     def is_table(self) -> bool:
         return self.path.endswith(".csv")
+
+    @property
+    def date_text(self) -> str:
+        """The date as the source wrote it: YYYY-MM-DD, or YYYY-MM for a CSV table."""
+        return self.period or (self.date.isoformat() if self.date else "")
+
+    @property
+    def sort_date(self) -> dt.date:
+        """`date`, or the earliest day for a record without one (it sorts, and counts, first)."""
+        return self.date or dt.date.min
 
 
 @dataclass(frozen=True)
@@ -218,12 +231,14 @@ def _record(record_type: str, rel: str, data: dict[str, Any], schema: dict[str, 
             id=f"{record_type}/{stem}",
             type=record_type,
             title=f"{schema.get('title', record_type)} {stem}",
-            date=months[-1] if months else "",
+            date=parse_day(months[-1] + "-01") if months else None,
             path=rel,
             clauses=clauses,
             data=data,
+            period=months[-1] if months else "",
         )
-    return Record(data["id"], record_type, data["title"], data["date"], rel, clauses, data)
+    day = parse_day(data["date"])
+    return Record(data["id"], record_type, data["title"], day, rel, clauses, data)
 
 
 def build_model(sources: Sources, schemas: SchemaSet) -> Model:
@@ -242,7 +257,7 @@ def build_model(sources: Sources, schemas: SchemaSet) -> Model:
                 for record_type, files in sources.records.items()
                 for f in files
             ),
-            key=lambda r: (r.type, r.date, r.id),
+            key=lambda r: (r.type, r.sort_date, r.id),
         )
     )
     record_types = tuple(

@@ -91,12 +91,12 @@ def check_ledger(releases: list[Release], tags: dict[str, TagRef]) -> list[Issue
 def date_problems(release: Release, before: Release | None) -> list[Issue]:
     """Effective date >= tag date, and >= the previous release's effective date."""
     issues = []
-    if release.effective_date < release.date[:10]:
+    if release.effective_date < release.date.date():
         issues.append(
             _issue(
                 "HISTORY-BACKDATED",
                 f"{release.tag} 的生效日期 {release.effective_date} 早于发布日期 "
-                f"{release.date[:10]}（倒签） (effective date before the release date)",
+                f"{release.date.date()}（倒签） (effective date before the release date)",
                 "生效日期不能早于批准发布的日期。",
             )
         )

@@ -13,8 +13,10 @@ releases:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from generator.content.model import Model
+from generator.core.dates import parse_day
 
 DEFAULT_MAIN_BRANCH = "main"
 
@@ -24,11 +26,12 @@ class ReleasePolicy:
     main_branch: str = DEFAULT_MAIN_BRANCH
     require_signed: bool = False
     require_review: bool = True
-    signed_since: str = ""  # YYYY-MM-DD; "" = every release
+    signed_since: date | None = None  # None: every release
 
-    def signature_required(self, tag_date: str) -> bool:
-        """Whether a release tagged at `tag_date` (ISO 8601) must be signed."""
-        return self.require_signed and tag_date[:10] >= self.signed_since
+    def signature_required(self, tag_time: datetime) -> bool:
+        """Whether a release tagged at `tag_time` (on its own day) must be signed."""
+        since = self.signed_since
+        return self.require_signed and (since is None or tag_time.date() >= since)
 
 
 def release_policy(model: Model) -> ReleasePolicy:
@@ -39,5 +42,5 @@ def release_policy(model: Model) -> ReleasePolicy:
         main_branch=str(data.get("main_branch") or DEFAULT_MAIN_BRANCH),
         require_signed=bool(data.get("require_signed", False)),
         require_review=bool(data.get("require_review", True)),
-        signed_since=str(data.get("signed_since") or ""),
+        signed_since=parse_day(data.get("signed_since")),
     )

@@ -3,16 +3,18 @@ were issued and recalled. Pure functions of the History `revisions.read_history`
 
 from __future__ import annotations
 
+from datetime import date
+
 from generator.control.types import CopyIssue, History, Revision
 
 
-def in_force_at(history: History, when: str) -> dict[str, Revision]:
-    """Revisions in force on a date (YYYY-MM-DD, by effective date) or at a release tag/version."""
-    index = next((i for i, r in enumerate(history.releases) if when in (r.tag, r.version)), None)
-    if index is not None:
-        included = {r.tag for r in history.releases[: index + 1]}
-    else:
+def in_force_at(history: History, when: date | str) -> dict[str, Revision]:
+    """Revisions in force on a date (by effective date) or at a release tag/version (text)."""
+    if isinstance(when, date):
         included = {r.tag for r in history.releases if r.effective_date <= when}
+    else:
+        index = next((i for i, r in enumerate(history.releases) if when in (r.tag, r.version)), -1)
+        included = {r.tag for r in history.releases[: index + 1]}
     result: dict[str, Revision] = {}
     for doc_id, control in history.documents.items():
         if control.withdrawn_in is not None and control.withdrawn_in.tag in included:

@@ -59,11 +59,11 @@ DRAFT_SEGMENT = -1
 
 
 def read_history(
-    config: Config, model: Model, at: str | None = None, today: str | None = None
+    config: Config, model: Model, at: str | None = None, today: date | None = None
 ) -> tuple[History, list[Issue]]:
     """Document control of every document at `at` (a release tag or commit; None = working tree).
 
-    `today` (YYYY-MM-DD, default `config.today`, else the clock's date) decides which approved releases are in
+    `today` (default `config.today`, else the clock's date) decides which approved releases are in
     force: one whose effective date is later is approved but not yet in force.
     """
     try:
@@ -72,7 +72,7 @@ def read_history(
             return _unreleased(empty, model), issues
         releases, more = collect_releases(repo, model)
         current = read_current_documents(repo, config, model, from_tree=at is not None)
-        day = today or config.today or None
+        day = today or config.today
         history, computed = compute_history(repo, model, releases, current, day)
         recorded_by = lambda ident: signature_for(ident, MEANING_RECORD, model)  # noqa: E731
         reviewed_by = lambda ident: signature_for(ident, MEANING_REVIEW, model)  # noqa: E731
@@ -269,7 +269,7 @@ def compute_history(
     model: Model,
     releases: list[Release],
     current: dict[str, Snapshot],
-    today: str | None = None,
+    today: date | None = None,
 ) -> tuple[History, list[Issue]]:
     """Revisions, withdrawals, copies and drafts of every document, from already-read git data.
 
@@ -314,7 +314,7 @@ def compute_history(
                 state.pending = {}
                 _issue_copies(state, revision, snap.distribution)
         previous = snaps
-    day = today or date.today().isoformat()
+    day = today or date.today()
     documents = _controls(
         repo, reviews, states, current, previous, index.get(DRAFT_SEGMENT, {}), day
     )
@@ -369,7 +369,7 @@ def _unreviewed(documents: dict[str, DocumentControl], policy: ReleasePolicy) ->
     ]
 
 
-def _split_future(state: _DocState, day: str) -> tuple[list[Revision], list[Revision]]:
+def _split_future(state: _DocState, day: date) -> tuple[list[Revision], list[Revision]]:
     """(revisions in force by `day`, revisions approved but effective later)."""
     now = [r for r in state.revisions if r.release.in_force_on(day)]
     return now, [r for r in state.revisions if not r.release.in_force_on(day)]
@@ -382,7 +382,7 @@ def _controls(
     current: dict[str, Snapshot],
     last_tree: dict[str, Snapshot],
     draft_index: dict[str, list[tuple[int, LogEntry, str, str]]],
-    day: str,
+    day: date,
 ) -> dict[str, DocumentControl]:
     documents: dict[str, DocumentControl] = {}
     for doc_id in sorted(set(states) | set(current)):

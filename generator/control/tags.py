@@ -9,7 +9,7 @@ from what this module returns; `release.py` (the `cems release` command) builds 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from generator.content.model import Model
@@ -43,9 +43,9 @@ class Repo:
     tags: list[TagRef]
 
     @property
-    def head_date(self) -> str:
+    def head_date(self) -> date | None:
         entry = next((e for e in self.log if e.commit == self.head), None)
-        return entry.committer.when[:10] if entry else ""
+        return entry.committer.when.date() if entry else None
 
 
 def git_issue(
@@ -108,30 +108,23 @@ def signature_for(ident: Ident, meaning: str, model: Model) -> Signature:
     return Signature(ident.name, ident.email, ident.when, meaning, person.id if person else "")
 
 
-def effective_date(message: str, default: str) -> tuple[str, bool]:
+def effective_date(message: str, default: date) -> tuple[date, bool]:
     """`Effective-Date: YYYY-MM-DD` from a tag message; (default, False) if missing or invalid."""
     for line in message.splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "effective-date":
             try:
-                return datetime.strptime(value.strip(), "%Y-%m-%d").date().isoformat(), True
+                return datetime.strptime(value.strip(), "%Y-%m-%d").date(), True
             except ValueError:
                 return default, False
     return default, True
-
-
-def _timestamp(when: str) -> float:
-    try:
-        return datetime.fromisoformat(when).timestamp()
-    except ValueError:
-        return 0.0
 
 
 def make_release(tag: TagRef, model: Model, signature: str) -> tuple[Release, list[Issue]]:
     assert tag.tagger is not None
     issues: list[Issue] = []
     approver = signature_for(tag.tagger, MEANING_APPROVE, model)
-    effective, valid = effective_date(tag.message, tag.tagger.when[:10])
+    effective, valid = effective_date(tag.message, tag.tagger.when.date())
     if not valid:
         issues.append(
             git_issue(
@@ -252,7 +245,7 @@ def collect_releases(repo: Repo, model: Model) -> tuple[list[Release], list[Issu
             release, found = make_release(tag, model, signature)
             releases.append(release)
             issues += found
-    releases.sort(key=lambda r: (_timestamp(r.date), r.version))
+    releases.sort(key=lambda r: (r.date, r.version))
     issues += check_ledger(releases, {t.name: t for t in repo.tags})
     return releases, issues
 

@@ -7,6 +7,7 @@ never disagree (one computation, one source of truth).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 MEANING_AUTHOR = "编制"
@@ -28,13 +29,13 @@ class Signature:
 
     name: str
     email: str
-    when: str  # ISO 8601 with offset, e.g. 2025-03-01T10:15:00+08:00
+    when: dt.datetime  # aware, in the offset git recorded (e.g. +08:00)
     meaning: str  # 编制 / 审核 / 批准
     person_id: str = ""  # the organisation person with this e-mail (never matched by name)
 
     @property
-    def date(self) -> str:
-        return self.when[:10]
+    def date(self) -> dt.date:
+        return self.when.date()
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ class Release:
     tag: str
     version: str
     commit: str
-    date: str  # tag date-time, ISO 8601
-    effective_date: str  # YYYY-MM-DD (from the tag message, default the tag date)
+    date: dt.datetime  # tag time (aware)
+    effective_date: dt.date  # from the tag message, default the tag's day
     approver: Signature | None
     message: str
     signature: str = "unsigned"  # unsigned | good | bad | unknown (see SIGNATURE_ZH)
@@ -55,7 +56,7 @@ class Release:
     def signature_zh(self) -> str:
         return SIGNATURE_ZH.get(self.signature, SIGNATURE_ZH["bad"])
 
-    def in_force_on(self, day: str) -> bool:
+    def in_force_on(self, day: dt.date) -> bool:
         """Approved releases take effect on their effective date, not before."""
         return self.effective_date <= day
 
@@ -65,7 +66,7 @@ class Change:
     """One commit that changed a document, with its author and reviewers."""
 
     commit: str
-    date: str
+    date: dt.datetime  # author time (aware)
     summary: str
     author: Signature
     reviewers: tuple[Signature, ...] = ()
@@ -89,7 +90,7 @@ class Revision:
         return f"{self.edition}/{self.number}"
 
     @property
-    def effective_date(self) -> str:
+    def effective_date(self) -> dt.date:
         return self.release.effective_date
 
 
@@ -114,8 +115,8 @@ class DocumentControl:
     draft_changes: tuple[Change, ...] = ()
     withdrawn_in: Release | None = None
     withdrawal_reason: str = ""
-    last_review: str = ""  # YYYY-MM-DD: last release or recorded review
-    next_review: str = ""
+    last_review: dt.date | None = None  # last release or recorded review
+    next_review: dt.date | None = None
     review_overdue: bool = False
     copies: tuple[CopyIssue, ...] = ()
     current_sha256: str = ""
@@ -132,8 +133,15 @@ class DocumentControl:
         return self.last_revision.label if self.last_revision else UNRELEASED
 
     @property
-    def effective_date(self) -> str:
-        return self.last_revision.effective_date if self.last_revision else UNRELEASED
+    def effective_date(self) -> dt.date | None:
+        """The last revision's effective date, None for a document never released."""
+        return self.last_revision.effective_date if self.last_revision else None
+
+    @property
+    def effective_text(self) -> str:
+        """The effective date as shown: YYYY-MM-DD, or 未发布."""
+        day = self.effective_date
+        return day.isoformat() if day is not None else UNRELEASED
 
     @property
     def is_withdrawn(self) -> bool:
@@ -148,7 +156,7 @@ class RecordOrigin:
     recorded: Signature  # meaning 记录
     commit: str = ""  # the commit that added it
     later_changes: int = 0  # commits that changed it afterwards (corrections stay traceable)
-    last_changed: str = ""  # ISO 8601 of the last change, "" if never changed
+    last_changed: dt.datetime | None = None  # the last change, None if never changed
     released_in: Release | None = None  # the first release whose commit contains `commit`
     reviewers: tuple[Signature, ...] = ()  # Reviewed-by: trailers of the adding commit
 
@@ -163,7 +171,7 @@ class History:
     )  # withdrawn id -> (path, last text)
     shallow: bool = False
     records: dict[str, RecordOrigin] = field(default_factory=dict)  # record path -> origin
-    head_date: str = ""  # YYYY-MM-DD committer date of head_commit: the default "today"
+    head_date: dt.date | None = None  # committer day of head_commit: the default "today"
 
     def control(self, document_id: str) -> DocumentControl:
         return self.documents.get(document_id) or DocumentControl(document_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from generator.core.issues import CemsError
@@ -62,7 +63,7 @@ def require_root(start: Path | str) -> Path:
 class Config:
     root: Path
     out_dir: Path
-    today: str = ""  # YYYY-MM-DD reference date (--today/--as-of); "" = the clock's date
+    today: date | None = None  # reference date (--today/--as-of); None = the clock's date
 
     @classmethod
     def for_root(cls, root: Path | str, out_dir: Path | str | None = None) -> Config:

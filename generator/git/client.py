@@ -14,9 +14,11 @@ import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from generator.content.load import YamlProblem, parse_yaml, split_front_matter
+from generator.core.dates import parse_git_time
 from generator.core.issues import CemsError, Issue, Severity
 
 RELEASE_PREFIX = "release/"
@@ -56,11 +58,11 @@ class GitError(CemsError):
 
 @dataclass(frozen=True)
 class Ident:
-    """Who did something in git, and when (ISO 8601 with offset)."""
+    """Who did something in git, and when (aware, in the offset git recorded)."""
 
     name: str
     email: str
-    when: str
+    when: datetime
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ class Git:
         match = re.match(r"^(.*?)\s*<(.*?)>\s*(\d+)\s*([+-]\d{4})$", line)
         if not match:
             raise GitError(("var",), f"无法解析身份 (cannot parse identity): {line}")
-        return Ident(match.group(1), match.group(2), _epoch_to_iso(match.group(3), match.group(4)))
+        return Ident(match.group(1), match.group(2), _epoch_to_time(match.group(3), match.group(4)))
 
     # -- history ----------------------------------------------------------------------
 
@@ -271,12 +273,10 @@ def parse_verification(stderr: str, returncode: int) -> TagVerification:
     return TagVerification("unknown")
 
 
-def _epoch_to_iso(seconds: str, offset: str) -> str:
-    from datetime import datetime, timedelta, timezone
-
+def _epoch_to_time(seconds: str, offset: str) -> datetime:
     sign = 1 if offset[0] == "+" else -1
     tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
-    return datetime.fromtimestamp(int(seconds), tz).isoformat()
+    return datetime.fromtimestamp(int(seconds), tz)
 
 
 def parse_log(out: str) -> list[LogEntry]:
@@ -308,8 +308,8 @@ def parse_log(out: str) -> list[LogEntry]:
             LogEntry(
                 sha,
                 tuple(parents.split()),
-                Ident(an, ae, ad),
-                Ident(cn, ce, cd),
+                Ident(an, ae, parse_git_time(ad)),
+                Ident(cn, ce, parse_git_time(cd)),
                 body.strip(),
                 tuple(files),
             )
@@ -326,7 +326,9 @@ def parse_tags(out: str) -> list[TagRef]:
         ref, objtype, obj, peeled, tname, temail, tdate, subject, body, signature = fields[:10]
         annotated = objtype == "tag"
         message = subject + ("\n\n" + body.strip() if body.strip() else "")
-        tagger = Ident(tname, temail.strip("<>"), tdate) if annotated and tname else None
+        tagger = (
+            Ident(tname, temail.strip("<>"), parse_git_time(tdate)) if annotated and tname else None
+        )
         tags.append(
             TagRef(
                 name=ref.removeprefix("refs/tags/"),

@@ -132,11 +132,11 @@ def build_all(
     copies: bool = False,
     jobs: int = 2,
     progress: Progress = _noop,
-    as_of: str | None = None,
+    as_of: date | None = None,
 ) -> BuildResult:
     """Build the Word copies, registers and site of `config.root` into `config.out_dir`.
 
-    The status page and the review input pack are judged `as_of` (YYYY-MM-DD), by default the
+    The status page and the review input pack are judged `as_of`, by default the
     date of the last commit, so that a build of one commit is the same on any day."""
     progress("读取和校验内容 (loading and validating)")
     project = load_project(config)
@@ -195,7 +195,7 @@ def _build_into(
     copies: bool,
     jobs: int,
     progress: Progress,
-    as_of: str | None,
+    as_of: date | None,
 ) -> tuple[list[GeneratedFile], list[Issue]]:
     """Every output into the (empty) staging folder; returns the files and the site's issues."""
     model = require_model(project)
@@ -315,11 +315,11 @@ def preflight(config: Config) -> None:
 
 
 def _running_state(
-    model: Model, history: History, as_of: str | None, locate: Any
+    model: Model, history: History, as_of: date | None, locate: Any
 ) -> tuple[StatusReport, tuple[ReviewPack, ...]]:
     """Findings of `cems check` and the review pack of the latest year, for the site."""
-    when = date.fromisoformat(as_of or history.head_date or date.today().isoformat())
-    reviewed = apply_reviews(history, model, when.isoformat())
+    when = as_of or history.head_date or date.today()
+    reviewed = apply_reviews(history, model, when)
     status, _issues = status_report(model, when, reviewed, locate)
     if not inventory_years(model):
         return status, ()

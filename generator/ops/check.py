@@ -14,6 +14,7 @@ from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
 from generator.control.types import DocumentControl, History
 from generator.core.config import Config
+from generator.core.dates import iso_day, iso_time
 from generator.core.findings import Finding, StatusReport
 from generator.core.issues import Issue, Severity, sort_issues
 from generator.ops.compliance import compliance_findings
@@ -25,7 +26,7 @@ from generator.ops.rules.base import REGISTRY, Context, load_catalogue, run_rule
 class CheckResult:
     """What `cems check` found; the CLI only formats it."""
 
-    reference_date: str
+    reference_date: date
     issues: list[Issue] = field(default_factory=list)  # validation and history problems
     findings: list[Finding] = field(default_factory=list)
     drafts: list[DocumentControl] = field(default_factory=list)
@@ -51,7 +52,7 @@ class CheckResult:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "as_of": self.reference_date,
+            "as_of": self.reference_date.isoformat(),
             "findings": [f.to_dict() for f in self.all_findings()],
             # kept for scripts written against the first `cems check`
             "drafts": [
@@ -59,14 +60,18 @@ class CheckResult:
                     "document": c.document_id,
                     "in_force": c.revision_label,
                     "changes": [
-                        {"commit": ch.commit, "date": ch.date, "summary": ch.summary}
+                        {"commit": ch.commit, "date": iso_time(ch.date), "summary": ch.summary}
                         for ch in c.draft_changes
                     ],
                 }
                 for c in self.drafts
             ],
             "overdue_reviews": [
-                {"document": c.document_id, "last_review": c.last_review, "due": c.next_review}
+                {
+                    "document": c.document_id,
+                    "last_review": iso_day(c.last_review),
+                    "due": iso_day(c.next_review),
+                }
                 for c in self.overdue
             ],
         }
@@ -126,7 +131,7 @@ def _compliance(model: Model, as_of: date, locate: Any) -> list[Finding]:
             i.message,
             i.field,
         )
-        for i in compliance_findings(model, as_of.isoformat(), locate)
+        for i in compliance_findings(model, as_of, locate)
     ]
 
 
@@ -136,24 +141,23 @@ _NO_HISTORY = {"HISTORY-NOT-GIT", "HISTORY-NO-COMMITS", "HISTORY-SHALLOW"}
 
 def history_problems(config: Config, model: Model) -> list[Issue]:
     """What `cems validate` reports about git: identities, signatures, reviews, the ledger."""
-    _history, issues = read_history(config, model, today=config.today or None)
+    _history, issues = read_history(config, model, today=config.today)
     return [i for i in issues if i.code not in _NO_HISTORY]
 
 
-def run_check(config: Config, today: str | None = None) -> CheckResult:
+def run_check(config: Config, today: date | None = None) -> CheckResult:
     """Validation, history problems and the rules of a content repository at `today`
-    (YYYY-MM-DD; default the real date today)."""
-    as_of = date.fromisoformat(today) if today else date.today()
-    reference = as_of.isoformat()
+    (default the real date today)."""
+    as_of = today or date.today()
     project = load_project(config)
     if project.model is None:
-        return CheckResult(reference, list(project.issues))
+        return CheckResult(as_of, list(project.issues))
     model = project.model
     history, history_issues = read_history(config, model, today=today)
-    history = apply_reviews(history, model, reference)
+    history = apply_reviews(history, model, as_of)
     controls = list(history.documents.values())
     overdue = [c for c in controls if c.review_overdue]
     drafts = [c for c in controls if c.draft and model.document(c.document_id) is not None]
     report, rule_issues = status_report(model, as_of, history, locator(project))
     issues = sort_issues(list(project.issues) + history_issues + rule_issues)
-    return CheckResult(reference, issues, list(report.findings), drafts, overdue, history, report)
+    return CheckResult(as_of, issues, list(report.findings), drafts, overdue, history, report)

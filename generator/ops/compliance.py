@@ -9,6 +9,7 @@ differ from the engine beyond the tolerance without an explanation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 from generator.carbon.calc.calendar import KIND_ZH, DeadlineStatus
@@ -233,7 +234,9 @@ def calendar_findings(statuses: list[DeadlineStatus]) -> list[Issue]:
     return issues
 
 
-def compliance_findings(model: Model, today: str = "", locate: Locate | None = None) -> list[Issue]:
+def compliance_findings(
+    model: Model, today: date | None = None, locate: Locate | None = None
+) -> list[Issue]:
     """Findings of every reporting year with an inventory or a ledger, as of `today`."""
     locate = locate or _no_lines
     years = cycle_years(model)
@@ -241,7 +244,9 @@ def compliance_findings(model: Model, today: str = "", locate: Locate | None = N
     issues: list[Issue] = []
     previous: Ledger | None = None
     for year in years:
-        found = year_compliance(model, year, today if year in inventory_years(model) else "", cache)
+        found = year_compliance(
+            model, year, today if year in inventory_years(model) else None, cache
+        )
         if found.ledger is not None:
             prior = previous if previous is not None and previous.year == year - 1 else None
             issues += ledger_findings(found.ledger, locate, prior)

@@ -20,15 +20,18 @@ import os
 import re
 import shutil
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator.content.load import YamlProblem, parse_yaml, read_text, split_front_matter
 from generator.core.config import Config
+from generator.core.dates import parse_day
 from generator.core.issues import CemsError
 from generator.core.resources import data_path, resource_path, sample_path
 from generator.git.client import Git
 from generator.ops.check import run_check
+from generator.ops.demo_texts import undo_change
 from generator.ops.release import create_release
 
 # The demo repository carries its own copy of the schemas, templates and mkdocs.yml.
@@ -118,7 +121,7 @@ class _Demo:
             "GIT_TERMINAL_PROMPT": "0",
         }
         self.result = DemoResult(target)
-        self._last_date = ""
+        self._last_date = date.min  # the day of the latest commit written
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -290,13 +293,14 @@ class _Demo:
         if missing:
             raise CemsError("演示脚本没有写入这些示例文件: " + "、".join(missing[:5]))
         # the demo's story is told as of its last commit, not the real date
-        checked = run_check(Config.for_root(self.target), self._last_date or None)
+        last = self._last_date if self._last_date > date.min else None
+        checked = run_check(Config.for_root(self.target), last)
         self.result.overdue_reviews = sorted(c.document_id for c in checked.overdue)
         return self.result
 
     def _commit(self, step: dict[str, Any]) -> None:
-        who, date = str(step["author"]), str(step["date"])
-        self._last_date = max(self._last_date, date[:10])
+        who, when = str(step["author"]), str(step["date"])
+        self._last_date = max(self._last_date, parse_day(when) or date.min)
         self.include([str(p) for p in step.get("include", ())])
         for key in step.get("add", ()):
             self.op_add(str(key))
@@ -306,14 +310,14 @@ class _Demo:
             for spec in step.get(name, ()):
                 getattr(self, f"op_{name}")(spec)
         for spec in step.get("move", ()):
-            self.op_move(spec, who, date)
+            self.op_move(spec, who, when)
         trailers = "".join(
             "\nReviewed-by: {} <{}>".format(*self.person(r)) for r in step.get("reviewers", ())
         )
         message = str(step["message"]).strip() + ("\n" + trailers if trailers else "") + "\n"
-        self.git(who, date, "add", "-A")
+        self.git(who, when, "add", "-A")
         name, email = self.person(who)
-        git = Git(self.target, self.identity_env(who, date, author=True))
+        git = Git(self.target, self.identity_env(who, when, author=True))
         git.run_bytes(
             "-c", f"user.name={name}", "-c", f"user.email={email}", "-c", "commit.gpgsign=false",
             "commit", "-q", "--allow-empty", "--cleanup=strip", "-F", "-",
@@ -326,7 +330,7 @@ class _Demo:
         released = create_release(
             Config.for_root(self.target),
             str(step["version"]),
-            effective_date=str(step["effective"]) if step.get("effective") else None,
+            effective_date=parse_day(step.get("effective")),
             message=str(step.get("message", "")) or None,
             env=env,
         )
@@ -334,58 +338,6 @@ class _Demo:
 
 
 GITATTRIBUTES = "* text=auto eol=lf\n"
-
-
-def earlier_text(text: str) -> str:
-    """An earlier version of a document: its last `## ` section, or last paragraph, left out."""
-    _front, body, _line = split_front_matter(text)
-    head = text[: len(text) - len(body)]
-    sections = [m.start() for m in re.finditer(r"^## ", body, flags=re.M)]
-    if len(sections) >= 2:
-        return head + body[: sections[-1]].rstrip("\n") + "\n"
-    blocks = body.rstrip("\n").split("\n\n")
-    if len(blocks) >= 2:
-        return head + "\n\n".join(blocks[:-1]) + "\n"
-    return text + "\n（初稿）\n"
-
-
-def drop_section(text: str, heading: str) -> str:
-    """`text` without the section that starts at the line `heading` (up to the next heading
-    of the same or a higher level)."""
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == heading), None)
-    if start is None:
-        raise ValueError(heading)
-    level = len(heading) - len(heading.lstrip("#"))
-    stop = re.compile(rf"^#{{1,{level}}} ")
-    end = next((i for i in range(start + 1, len(lines)) if stop.match(lines[i])), len(lines))
-    kept = lines[:start] + lines[end:]
-    return "".join(kept).rstrip("\n") + "\n" if end == len(lines) else "".join(kept)
-
-
-def undo_change(text: str, change: dict[str, Any], where: str) -> str:
-    """The text before one scripted change: an earlier edition letter, a section not yet
-    written (`section`), a passage worded differently (`now` -> `before`) or, with no
-    details, the last section left out."""
-    if "edition" in change:
-        text, count = re.subn(
-            r"^edition:.*$", f"edition: {change['edition']}", text, count=1, flags=re.M
-        )
-        found = bool(count)
-    elif "section" in change:
-        try:
-            return drop_section(text, str(change["section"]))
-        except ValueError:
-            found = False
-    elif "now" in change:
-        found = str(change["now"]) in text
-        text = text.replace(str(change["now"]), str(change.get("before", "")), 1)
-    else:
-        return earlier_text(text)
-    if not found:
-        detail = change.get("section") or change.get("now") or "edition"
-        raise CemsError(f"演示脚本的变更在 {where} 中找不到 (change not found): {detail}")
-    return text
 
 
 def create_demo(target: Path, source: Path | None = None, script: Path | None = None) -> DemoResult:

@@ -16,6 +16,7 @@ import io
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from generator.control.revisions import read_history
 from generator.control.texts import _released_document, text_reader
 from generator.control.types import History, RecordOrigin
 from generator.core.config import Config
+from generator.core.dates import iso_time
 from generator.core.issues import CemsError, has_errors
 from generator.render.word.copy import render_word
 from generator.render.word.emission_report import render_emission_reports
@@ -48,7 +50,7 @@ class ExportResult:
     files: tuple[str, ...]
     commit: str
     release: str
-    as_of: str
+    as_of: date
     sha256: str  # of the zip itself: record it (e.g. in the release note) to prove the pack later
 
 
@@ -82,16 +84,16 @@ def _origin(origin: RecordOrigin | None) -> dict[str, Any]:
         "recorded_by": origin.recorded.name,
         "email": origin.recorded.email,
         "person": origin.recorded.person_id,
-        "recorded_at": origin.recorded.when,
+        "recorded_at": iso_time(origin.recorded.when),
         "commit": origin.commit,
         "corrections": origin.later_changes,
-        "last_changed": origin.last_changed,
+        "last_changed": iso_time(origin.last_changed),
         "released_in": origin.released_in.tag if origin.released_in else None,
     }
 
 
 def _documents_at(
-    model: Model, history: History, config: Config, as_of: str
+    model: Model, history: History, config: Config, as_of: date
 ) -> tuple[Model, History]:
     """Only the documents in force on `as_of`, each with the text of that revision."""
     revisions = in_force_at(history, as_of)
@@ -111,13 +113,13 @@ def _documents_at(
     )
 
 
-def _release_at(history: History, as_of: str) -> str:
+def _release_at(history: History, as_of: date) -> str:
     released = [r for r in history.releases if r.effective_date <= as_of]
     return released[-1].tag if released else ""
 
 
 def _rendered(
-    model: Model, history: History, config: Config, year: int, as_of: str, pdf: bool
+    model: Model, history: History, config: Config, year: int, as_of: date, pdf: bool
 ) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory(prefix="cems-export-") as tmp:
@@ -179,7 +181,7 @@ def write_zip(files: dict[str, bytes], path: Path) -> bytes:
 
 
 def export_pack(
-    config: Config, year: int, out: Path, as_of: str | None = None, pdf: bool = False
+    config: Config, year: int, out: Path, as_of: date | None = None, pdf: bool = False
 ) -> ExportResult:
     """Write the evidence pack of reporting year `year` to `out`."""
     project = load_project(config)
@@ -188,6 +190,7 @@ def export_pack(
     if has_errors(issues) or not history.head_commit:
         raise CemsError("证据包需要 git 历史 (the evidence pack needs the git history)", issues)
     as_of = as_of or history.head_date
+    assert as_of is not None  # a history with a head commit has the commit's date
     found = year_compliance(model, year, as_of)
     if found.inventory is None and found.ledger is None:
         raise CemsError(f"{year} 年没有排放源清单或配额台账 (nothing to export for {year})")
@@ -205,7 +208,7 @@ def export_pack(
         "format": PACK_FORMAT,
         "organisation": model.organisation.name,
         "year": year,
-        "as_of": as_of,
+        "as_of": as_of.isoformat(),
         "commit": history.head_commit,
         "release": release,
         "attachments": sorted(set(attachments)),

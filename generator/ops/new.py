@@ -146,7 +146,7 @@ def safe_title(title: str, option: str = "--title") -> str:
     return stripped
 
 
-def new_document(config: Config, kind: str, title: str, author: str | None, today: str) -> Path:
+def new_document(config: Config, kind: str, title: str, author: str | None, today: date) -> Path:
     project = load_project(config)
     model = require_model(project)
     _refuse_duplicate_title(model, title)
@@ -233,7 +233,3 @@ def write_checked(config: Config, path: Path, text: str) -> Path:
 
 def document_kinds() -> list[str]:
     return list(DOCUMENT_KINDS)
-
-
-def today_iso() -> str:
-    return date.today().isoformat()

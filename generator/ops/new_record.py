@@ -74,7 +74,9 @@ def _from_audit_finding(model: Model, answers: str) -> Data | None:
 
 
 def _from_evaluation(model: Model, answers: str) -> Data | None:
-    for record in sorted(model.records_of("legal-register"), key=lambda r: r.date, reverse=True):
+    for record in sorted(
+        model.records_of("legal-register"), key=lambda r: r.sort_date, reverse=True
+    ):
         for req in record.data.get("requirements") or []:
             failed = [e for e in req.get("evaluations") or [] if e.get("compliant") is False]
             if req["id"] == answers and failed:
@@ -130,9 +132,10 @@ def _management_review(
 
 
 def new_prefilled_record(
-    config: Config, record_type: str, record_id: str | None, today: str, answers: str | None = None
+    config: Config, record_type: str, record_id: str | None, day: date, answers: str | None = None
 ) -> Path:
     """Write `records/<type>/<id>.yaml` pre-filled; placeholders are left for people to fill."""
+    today = day.isoformat()  # the scaffold is text
     if record_id is not None:  # refuse before loading: the unfinished one may not validate yet
         safe_title(record_id, "--id")  # an id is a file name: it may not leave its folder
         existing = config.records_dir / record_type / f"{record_id}.yaml"

@@ -25,6 +25,7 @@ from generator.content.project import load_project
 from generator.control.revisions import read_history
 from generator.control.types import History
 from generator.core.config import Config
+from generator.core.dates import iso_day
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.git.client import RELEASE_PREFIX, Git
 from generator.manifest import GeneratedFile
@@ -47,7 +48,7 @@ class Version:
     rev: str  # what to check out: a tag or a commit
     tag: str  # "" for the draft
     commit: str = ""  # the tag's commit ("" for the draft)
-    effective: str = ""  # the release's effective date
+    effective: date | None = None  # the release's effective date
 
 
 def _git(root: Path, *args: str) -> str:
@@ -67,7 +68,7 @@ def release_versions(config: Config) -> list[Version]:
             "内容校验未通过，不能发布版本站点 (content is invalid)",
             [i for i in project.issues if i.severity is Severity.ERROR],
         )
-    history, issues = read_history(config, project.model, today=config.today or None)
+    history, issues = read_history(config, project.model, today=config.today)
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise CemsError("发布历史有错误，不能发布版本站点 (the release history has errors)", errors)
@@ -85,7 +86,7 @@ def release_versions(config: Config) -> list[Version]:
 
 
 def _read_history(config: Config, model: Model, at: str | None) -> tuple[History, list[Issue]]:
-    return read_history(config, model, at=at, today=config.today or None)
+    return read_history(config, model, at=at, today=config.today)
 
 
 def _word_and_registers(
@@ -110,7 +111,7 @@ def _build_version(
     work: Path,
     target: Path,
     word: bool,
-    today: str = "",
+    today: date | None = None,
     successor: str = "",
 ) -> tuple[str, list[Issue]]:
     """Check out one version in the clone and build its site into `target`; returns its title."""
@@ -313,16 +314,16 @@ STAMPS = Path(".cache") / "publish-versions.json"
 def _keys(versions: list[Version], config: Config, word: bool) -> dict[str, str]:
     """What a released version's site depends on, "" when it must be rebuilt every time (the
     draft; a release not yet in force on `today`, whose pages still change with the date)."""
-    day = config.today or date.today().isoformat()
+    day = config.today or date.today()
     code = code_fingerprint()
     keys: dict[str, str] = {}
     for index, version in enumerate(versions):
         following = versions[index + 1] if index + 1 < len(versions) else None
         successor = following.tag if following else ""
-        if not version.tag or version.effective > day:
+        if version.effective is None or version.effective > day:
             keys[version.name] = ""
             continue
-        parts = [version.tag, version.commit, code, successor, str(word), config.today]
+        parts = [version.tag, version.commit, code, successor, str(word), iso_day(config.today)]
         keys[version.name] = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
     return keys
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date
 
 from generator.content.model import Model
 from generator.content.project import load_project
@@ -68,20 +68,13 @@ def _refuse(
     return CemsError(f"拒绝发布 (release refused): {message}", [*(issues or []), issue])
 
 
-def _check_arguments(version: str, effective: str | None) -> None:
+def _check_version(version: str) -> None:
     if not VERSION_PATTERN.match(version) or ".." in version or version.endswith((".", ".lock")):
         raise _refuse(
             "RELEASE-VERSION",
             f"版本号 '{version}' 无效 (invalid version)",
             "用字母、数字、点和连字符，如 2025.1。",
         )
-    if effective is not None:
-        try:
-            datetime.strptime(effective, "%Y-%m-%d")
-        except ValueError:
-            raise _refuse(
-                "RELEASE-EFFECTIVE-DATE", f"生效日期 '{effective}' 不是 YYYY-MM-DD"
-            ) from None
 
 
 def _model(config: Config) -> Model:
@@ -102,7 +95,7 @@ def _doc_title(model: Model, doc_id: str) -> str:
 
 
 def compose_message(
-    result: ReleaseResult, model: Model, effective: str, note: str | None, ledger: str = ""
+    result: ReleaseResult, model: Model, effective: date, note: str | None, ledger: str = ""
 ) -> str:
     """The tag message: summary, the user's note, the lists, and the Effective-Date trailer."""
     version = result.release.version
@@ -251,7 +244,7 @@ def create_release(
     *,
     approver_check: bool = True,
     require_signed: bool = False,
-    effective_date: str | None = None,
+    effective_date: date | None = None,
     message: str | None = None,
     sign: bool = False,
     env: dict[str, str] | None = None,
@@ -264,14 +257,14 @@ def create_release(
     GIT_COMMITTER_* variables, which `env` may supply for scripted releases). `show` sees the
     planned release before the tag is made; `dry_run` stops there.
     """
-    _check_arguments(version, effective_date)
+    _check_version(version)
     tag = RELEASE_PREFIX + version
     model = _model(config)
     policy = release_policy(model)
     repo = _open(config, env)
     _check_tree(repo, tag, policy)
     tagger = _tagger(repo, model, approver_check)
-    effective = effective_date or tagger.when[:10]
+    effective = effective_date or tagger.when.date()
     releases, history_issues = collect_releases(repo, model)
     _check_history(history_issues)
     approver = signature_for(tagger, MEANING_APPROVE, model)

@@ -17,6 +17,7 @@ from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
 from generator.control.types import History
 from generator.core.config import Config
+from generator.core.dates import iso_day
 from generator.core.findings import PackSection, ReviewPack, StatusReport
 from generator.core.issues import CemsError
 from generator.ops.check import status_report
@@ -27,7 +28,7 @@ from generator.render.word.review_pack import render_review_pack
 
 def _in_period(record: Record, year: int) -> bool:
     stated = record.data.get("year")
-    return int(stated) == year if stated is not None else record.date[:4] == str(year)
+    return int(stated) == year if stated is not None else record.sort_date.year == year
 
 
 def _fmt(value: Decimal | None, digits: int = 1) -> str:
@@ -36,8 +37,8 @@ def _fmt(value: Decimal | None, digits: int = 1) -> str:
 
 def _previous_actions(model: Model, as_of: date, catalogue: dict[str, object]) -> PackSection:
     reviews = sorted(
-        (r for r in model.records_of("management-reviews") if (day(r.date) or as_of) <= as_of),
-        key=lambda r: r.date,
+        (r for r in model.records_of("management-reviews") if (r.date or as_of) <= as_of),
+        key=lambda r: r.sort_date,
     )
     lines, sources = [], []
     if reviews:
@@ -103,7 +104,7 @@ def _objectives(assessment: Assessment | None) -> PackSection:
 def _compliance(model: Model, year: int) -> PackSection:
     lines, sources = [], []
     for record in model.records_of("legal-register"):
-        if record.date[:4] != str(year):
+        if record.sort_date.year != year:
             continue
         sources.append(record.id)
         results: Counter[str] = Counter()
@@ -136,10 +137,11 @@ def _communications(model: Model, year: int) -> PackSection:
     records = [
         r
         for r in model.records_of("communications")
-        if _in_period(r, year) or r.date[:4] == str(year)
+        if _in_period(r, year) or r.sort_date.year == year
     ]
     lines = [
-        f"{r.date} {r.title}（{r.data['party']}）" for r in sorted(records, key=lambda r: r.date)
+        f"{iso_day(r.date)} {r.title}（{r.data['party']}）"
+        for r in sorted(records, key=lambda r: r.sort_date)
     ]
     return PackSection(
         "communication", "碳排放信息交流情况", tuple(lines), tuple(r.id for r in records)
@@ -149,7 +151,7 @@ def _communications(model: Model, year: int) -> PackSection:
 def _audits(model: Model, year: int) -> PackSection:
     lines, sources = [], []
     for record in model.records_of("internal-audits"):
-        if record.date[:4] != str(year):
+        if record.sort_date.year != year:
             continue
         sources.append(record.id)
         report = record.data.get("report") or {}
@@ -227,9 +229,9 @@ def build_review_pack(model: Model, year: int, as_of: date, status: StatusReport
         assessment: Assessment | None = assess(model, year)
     except CemsError:
         assessment = None
-    # what was on record at `as_of` (CSV tables carry no date of their own)
+    # what was on record at `as_of` (a CSV table is dated by its last month)
     model = dataclasses.replace(
-        model, records=tuple(r for r in model.records if not r.date or r.date <= as_of.isoformat())
+        model, records=tuple(r for r in model.records if not r.date or r.date <= as_of)
     )
     sections = (
         _previous_actions(model, as_of, catalogue),
@@ -259,7 +261,7 @@ def review_pack_at(config: Config, year: int, as_of: date) -> tuple[Model, Histo
     project = load_project(config)
     model = require_model(project)
     history, _issues = read_history(config, model)
-    history = apply_reviews(history, model, as_of.isoformat())
+    history = apply_reviews(history, model, as_of)
     status, _rule_issues = status_report(model, as_of, history)
     return model, history, build_review_pack(model, year, as_of, status)
 

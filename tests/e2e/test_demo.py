@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,8 @@ def test_demo_releases_are_approved_and_dated(demo) -> None:
     roster = set(project.model.organisation.approvers)
     assert all(r.approver.person_id in roster for r in history.releases)
     assert len({r.approver.person_id for r in history.releases}) >= 2
-    assert history.releases[0].effective_date == "2024-02-01"
-    assert all(r.effective_date >= r.date[:10] for r in history.releases)
+    assert history.releases[0].effective_date == date(2024, 2, 1)
+    assert all(r.effective_date >= r.date.date() for r in history.releases)
     # every release names the one before it (the ledger), and checkouts keep LF
     assert [r.previous for r in history.releases] == ["", *tags[:-1]]
     assert (root / ".gitattributes").read_text(encoding="utf-8") == "* text=auto eol=lf\n"
@@ -85,7 +86,7 @@ def test_demo_history_shows_every_document_control_case(demo) -> None:
     gone = withdrawn[0]
     assert gone.document_id.startswith("CEMS-WI-") and gone.withdrawal_reason
     assert gone.document_id in history.archived
-    assert gone.document_id not in in_force_at(history, "2025-12-31")
+    assert gone.document_id not in in_force_at(history, date(2025, 12, 31))
     assert gone.document_id in in_force_at(history, "2024.2")
     assert any(copy.recalled_by == gone.withdrawn_in.tag for copy in copy_register(history))
 
@@ -128,15 +129,16 @@ def test_demo_reviews_are_done_on_time_but_one(demo, run_cli) -> None:
         for item in record.data["documents"]:
             control = history.control(item["document"])
             if control.in_force is not None:
+                assert control.last_review and record.date
                 assert control.last_review >= record.date
     code, out, _err = run_cli(
-        "check", "--root", str(root), "--format", "json", "--as-of", history.head_date
+        "check", "--root", str(root), "--format", "json", "--as-of", str(history.head_date)
     )
     assert code == 0
     data = json.loads(out)
     assert [r["document"] for r in data["overdue_reviews"]] == [OVERDUE_DEMONSTRATION]
     assert [d["document"] for d in data["drafts"]] == ["CEMS-QP-10"]
-    assert data["as_of"] == history.head_date
+    assert data["as_of"] == str(history.head_date)
 
 
 def test_demo_is_deterministic_and_names_what_it_shows(demo, tmp_path: Path) -> None:

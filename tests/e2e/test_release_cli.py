@@ -64,7 +64,7 @@ def test_release_tags_approver_and_lists_changes(org: Org, run_cli, monkeypatch)
     assert control.revision_label == "A/1"
     assert control.in_force is not None and control.in_force.release.approver is not None
     assert control.in_force.release.approver.person_id == "lin-hui"
-    assert [r.effective_date for r in history.releases] == ["2024-02-01", "2024-03-05"]
+    assert [r.effective_date.isoformat() for r in history.releases] == ["2024-02-01", "2024-03-05"]
 
 
 def test_refuses_dirty_tree(org: Org, run_cli) -> None:

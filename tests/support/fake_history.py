@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from generator.content.model import Model
 from generator.control.types import (
     MEANING_APPROVE,
@@ -21,18 +23,19 @@ HEAD = "f" * 40
 
 
 def signature(name: str, email: str, when: str, meaning: str) -> Signature:
-    return Signature(name=name, email=email, when=when, meaning=meaning)
+    return Signature(name=name, email=email, when=datetime.fromisoformat(when), meaning=meaning)
 
 
 def release(tag: str, commit: str, when: str, effective: str) -> Release:
     approver = signature("周建国", "zhou.jianguo@yanling-ceramics.example", when, MEANING_APPROVE)
-    return Release(tag, tag.removeprefix("v"), commit, when, effective, approver, f"发布 {tag}")
+    tagged, day = datetime.fromisoformat(when), date.fromisoformat(effective)
+    return Release(tag, tag.removeprefix("v"), commit, tagged, day, approver, f"发布 {tag}")
 
 
 def change(commit: str, when: str, summary: str) -> Change:
     author = signature("唐雯", "tang.wen@yanling-ceramics.example", when, MEANING_AUTHOR)
     reviewer = signature("林慧", "lin.hui@yanling-ceramics.example", when, MEANING_REVIEW)
-    return Change(commit, when, summary, author, (reviewer,))
+    return Change(commit, datetime.fromisoformat(when), summary, author, (reviewer,))
 
 
 R1 = release("v2024.1", "a" * 40, "2024-03-01T10:00:00+08:00", "2024-03-05")
@@ -57,7 +60,7 @@ def released_control(doc_id: str, distribution: tuple[str, ...] = ()) -> Documen
         copies.append(CopyIssue(number, dept, doc_id, "A/0", R1.tag, R2.tag))
         copies.append(CopyIssue(number, dept, doc_id, "A/1", R2.tag))
     return DocumentControl(
-        doc_id, (rev0, rev1), rev1, draft=False, copies=tuple(copies), last_review="2024-09-10"
+        doc_id, (rev0, rev1), rev1, draft=False, copies=tuple(copies), last_review=date(2024, 9, 10)
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,8 @@ class Org:
     ) -> tuple[History, list[Issue]]:
         project = load_project(self.config())
         assert project.model is not None, [i.format() for i in project.issues]
-        return read_history(self.config(), project.model, at, today=today)
+        day = date.fromisoformat(today) if today else None
+        return read_history(self.config(), project.model, at, today=day)
 
 
 def codes(issues: list[Issue]) -> list[str]:

@@ -18,6 +18,7 @@ import yaml
 from generator.carbon.calc.ledger import entries_of, ledger_records
 from generator.carbon.calc.verification import verification_record
 from generator.content.model import Model
+from generator.core.dates import iso_day
 from generator.core.resources import data_path
 
 KIND_ZH = {
@@ -111,7 +112,9 @@ def _evidence(model: Model, deadline: Deadline) -> tuple[bool, str, str]:
         if found is None:
             return False, "", "founds/verifications"
         when = (
-            str(found.data.get("report_submitted", "")) if kind == "report_filing" else found.date
+            str(found.data.get("report_submitted", ""))
+            if kind == "report_filing"
+            else iso_day(found.date)
         )
         return bool(when), when, found.path
     ledgers = ledger_records(model, year)
@@ -124,16 +127,16 @@ def _evidence(model: Model, deadline: Deadline) -> tuple[bool, str, str]:
 
 
 def evaluate(
-    model: Model, year: int, today: str, calendar: dict[str, Any] | None = None
+    model: Model, year: int, today: date, calendar: dict[str, Any] | None = None
 ) -> list[DeadlineStatus]:
-    """Every deadline of a reporting year and its state on `today` (YYYY-MM-DD)."""
+    """Every deadline of a reporting year and its state on `today`."""
     calendar = calendar or load_calendar()
     warn = int(calendar.get("warn_days", 30))
-    now = date.fromisoformat(today)
+    now, day = today, today.isoformat()  # recorded dates in the data are YYYY-MM-DD text
     statuses = []
     for deadline in deadlines(year, calendar):
         done, when, evidence = _evidence(model, deadline)
-        if when and when > today:  # recorded as done after the reference date: not yet done then
+        if when and when > day:  # recorded as done after the reference date: not yet done then
             done, when = False, ""
         days = (date.fromisoformat(deadline.due) - now).days
         if done:

@@ -36,11 +36,11 @@ class MissingMonth:
 
 
 def plan_for_year(model: Model, year: int) -> Record | None:
-    plans = sorted(model.records_of("monitoring-plan"), key=lambda r: (r.date, r.id))
+    plans = sorted(model.records_of("monitoring-plan"), key=lambda r: (r.sort_date, r.id))
     stated = [r for r in plans if r.data.get("year") == year]
     if stated:
         return stated[-1]
-    dated = [r for r in plans if "year" not in r.data and r.date[:4] <= str(year)]
+    dated = [r for r in plans if "year" not in r.data and r.sort_date.year <= year]
     return dated[-1] if dated else None
 
 

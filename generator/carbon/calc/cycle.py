@@ -7,6 +7,7 @@ site, the CLI and `cems check` show the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 from generator.carbon.calc.calendar import DeadlineStatus, calendar_years, evaluate
@@ -47,7 +48,10 @@ class YearCompliance:
 
 
 def year_compliance(
-    model: Model, year: int, today: str = "", inventories: dict[int, Inventory | None] | None = None
+    model: Model,
+    year: int,
+    today: date | None = None,
+    inventories: dict[int, Inventory | None] | None = None,
 ) -> YearCompliance:
     cache = inventories if inventories is not None else {}
     for y in (year, year - 1):
@@ -65,7 +69,7 @@ def year_compliance(
         result.forecast = _forecast(
             model, year, result.ledger, result.inventory, cache.get(year - 1)
         )
-    if today and year in calendar_years():
+    if today is not None and year in calendar_years():
         result.calendar = evaluate(model, year, today)
     return result
 

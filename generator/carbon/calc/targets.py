@@ -94,7 +94,7 @@ def _pct(base: Decimal | None, current: Decimal | None) -> Decimal | None:
 
 
 def _choose(model: Model, year: int) -> Record | None:
-    records = sorted(model.records_of("baselines"), key=lambda r: (r.date, r.id))
+    records = sorted(model.records_of("baselines"), key=lambda r: (r.sort_date, r.id))
     before = [r for r in records if all(int(y) < year for y in r.data["baseline"]["years"])]
     chosen = before or records
     return chosen[-1] if chosen else None
@@ -253,7 +253,7 @@ def baseline_result(
 
 
 def _objective_records(model: Model, year: int) -> list[Record]:
-    records = sorted(model.records_of("objectives"), key=lambda r: (r.date, r.id))
+    records = sorted(model.records_of("objectives"), key=lambda r: (r.sort_date, r.id))
     covering = [
         r for r in records if int(r.data["period"]["start"]) <= year <= int(r.data["period"]["end"])
     ]

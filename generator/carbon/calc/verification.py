@@ -76,7 +76,7 @@ def verification_record(model: Model, year: int) -> Record | None:
     """The latest verification record of a reporting year."""
     found = sorted(
         (r for r in model.records_of("verifications") if int(r.data["year"]) == year),
-        key=lambda r: (r.date, r.id),
+        key=lambda r: (r.sort_date, r.id),
     )
     return found[-1] if found else None
 

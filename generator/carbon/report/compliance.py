@@ -3,6 +3,7 @@ calendar. One text for the site (碳排放报告与履约), `cems ledger` and th
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -186,7 +187,7 @@ def calendar_markdown(statuses: list[DeadlineStatus]) -> list[str]:
     return [table(("截止日期", "事项", "内容", "状态", "完成日期", "可信度", "依据"), rows)]
 
 
-def year_markdown(found: YearCompliance, today: str) -> str:
+def year_markdown(found: YearCompliance, today: date | None) -> str:
     out = [f"# {found.year} 年度碳排放报告与履约", ""]
     if found.inventory is not None:
         out += [f"核算排放总量 {tco2(found.inventory.total_tco2)} tCO2（本系统核算）。", ""]

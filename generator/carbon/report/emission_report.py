@@ -279,7 +279,7 @@ def _monthly(c: _Context) -> list[str]:
 
 def _monitoring(c: _Context) -> list[str]:
     year = c.inventory.year
-    plans = [r for r in c.model.records_of("monitoring-plan") if r.date[:4] <= str(year)]
+    plans = [r for r in c.model.records_of("monitoring-plan") if r.sort_date.year <= year]
     out: list[str] = []
     if plans:
         plan = plans[-1]
@@ -309,7 +309,7 @@ def _monitoring(c: _Context) -> list[str]:
     instruments = [
         i
         for r in c.model.records_of("calibration")
-        if r.date[:4] == str(year)
+        if r.sort_date.year == year
         for i in r.data.get("instruments") or []
     ]
     if instruments:

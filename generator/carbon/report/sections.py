@@ -9,6 +9,7 @@ and monitoring status, influencing factors, opportunities, problems) comes from 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -59,7 +60,7 @@ def _a1(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
     out = ["## A.1 碳评估报告编制说明", "", "### A.1.1 评估依据", ""]
     basis = [str(b) for b in info.get("basis") or []]
     # the legal register in force for the year: the latest one dated no later than its end
-    registers = [r for r in model.records_of("legal-register") if r.date[:4] <= str(a.year)]
+    registers = [r for r in model.records_of("legal-register") if r.sort_date.year <= a.year]
     listed: list[str] = []
     for record in registers[-1:]:
         listed += [_requirement_line(r) for r in record.data["requirements"]]
@@ -175,13 +176,13 @@ def _a3(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
         out += ["", f"{a.year} 年度监测计划未记录。"]
     operating = [s for s in _sources(a) if s["status"] == "operating"]
     metered = [s for s in operating if s.get("meter")]
-    year_end = f"{a.year}-12-31"
+    year_end = date(a.year, 12, 31)
     latest: dict[
         str, dict[str, Any]
     ] = {}  # each meter's newest calibration on record by the year's end
-    for r in sorted(model.records_of("calibration"), key=lambda r: r.date):
+    for r in sorted(model.records_of("calibration"), key=lambda r: r.sort_date):
         for i in r.data["instruments"]:
-            if r.date <= year_end and str(i.get("calibrated", "")) >= str(
+            if r.sort_date <= year_end and str(i.get("calibrated", "")) >= str(
                 latest.get(i["id"], {}).get("calibrated", "")
             ):
                 latest[i["id"]] = i
@@ -189,7 +190,9 @@ def _a3(model: Model, a: Assessment, info: dict[str, Any]) -> list[str]:
     instruments = [i for i in latest.values() if i["result"] != "exempt"]
     # good = passed and still in date at the end of the year assessed (overdue is not good)
     good = [
-        i for i in instruments if i["result"] == "pass" and str(i.get("due", "9999")) >= year_end
+        i
+        for i in instruments
+        if i["result"] == "pass" and str(i.get("due", "9999")) >= year_end.isoformat()
     ]
     out += [
         "",
@@ -239,7 +242,7 @@ def _of_year(model: Model, record_type: str, year: int) -> list[Record]:
     """Records of `year`: those stating it, else those dated in it (never another year's)."""
     records = list(model.records_of(record_type))
     stated = [r for r in records if r.data.get("year") == year]
-    return stated or [r for r in records if "year" not in r.data and r.date[:4] == str(year)]
+    return stated or [r for r in records if "year" not in r.data and r.sort_date.year == year]
 
 
 def _rules(a: Assessment) -> list[str]:

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from generator.content.model import Record
-from generator.ops.rules.base import Context, Hit, RuleSpec, add_months, blank, day, rule
+from generator.core.dates import add_months
+from generator.ops.rules.base import Context, Hit, RuleSpec, blank, day, rule
 
 PLAN_PARTS = {
     "objective": "审核目的",
@@ -21,7 +22,7 @@ FINDING_ZH = {"major": "严重不符合", "minor": "一般不符合", "observati
 
 
 def _audits(ctx: Context) -> list[Record]:
-    return [r for r in ctx.records("internal-audits") if (day(r.date) or ctx.as_of) <= ctx.as_of]
+    return [r for r in ctx.records("internal-audits") if (r.date or ctx.as_of) <= ctx.as_of]
 
 
 def _missing(data: dict[str, Any], parts: dict[str, str]) -> list[str]:
@@ -161,7 +162,7 @@ def finding_without_capa(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
 
 
 def _nonconformities(ctx: Context) -> list[Record]:
-    return [r for r in ctx.records("nonconformities") if (day(r.date) or ctx.as_of) <= ctx.as_of]
+    return [r for r in ctx.records("nonconformities") if (r.date or ctx.as_of) <= ctx.as_of]
 
 
 @rule("CAPA-INCOMPLETE")

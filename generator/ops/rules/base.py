@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import yaml
@@ -168,7 +168,12 @@ class _Missing(dict[str, Any]):
 
 
 def day(value: object) -> date | None:
-    """A YYYY-MM-DD (or YYYY-MM, as its first day) string as a date; None when absent."""
+    """A date, or a YYYY-MM-DD (or YYYY-MM, as its first day) string in record data, as a date;
+    None when absent."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
     text = str(value or "")
     try:
         if len(text) == 7:
@@ -176,12 +181,6 @@ def day(value: object) -> date | None:
         return date.fromisoformat(text[:10]) if text else None
     except ValueError:
         return None
-
-
-def add_months(start: date, months: int) -> date:
-    month0 = start.month - 1 + months
-    year, month = start.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def month_end(month: str) -> date:

@@ -6,15 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.content.model import Record
-from generator.ops.rules.base import Context, Hit, RuleSpec, add_months, day, rule
+from generator.core.dates import add_months
+from generator.ops.rules.base import Context, Hit, RuleSpec, day, rule
 
 
 def _registers(ctx: Context) -> list[Record]:
-    return sorted(ctx.records("legal-register"), key=lambda r: r.date)
+    return sorted(ctx.records("legal-register"), key=lambda r: r.sort_date)
 
 
 def _current(ctx: Context) -> Record | None:
-    registers = [r for r in _registers(ctx) if (day(r.date) or ctx.as_of) <= ctx.as_of]
+    registers = [r for r in _registers(ctx) if (r.date or ctx.as_of) <= ctx.as_of]
     return registers[-1] if registers else None
 
 

@@ -18,8 +18,8 @@ EXEMPT_RESULTS = ("exempt",)  # not a measuring instrument (e.g. a fuel card sta
 
 
 def latest_plan(ctx: Context) -> Record | None:
-    plans = [r for r in ctx.records("monitoring-plan") if (day(r.date) or ctx.as_of) <= ctx.as_of]
-    return max(plans, key=lambda r: r.date) if plans else None
+    plans = [r for r in ctx.records("monitoring-plan") if (r.date or ctx.as_of) <= ctx.as_of]
+    return max(plans, key=lambda r: r.sort_date) if plans else None
 
 
 @rule("MON-PLAN-MISSING")
@@ -143,7 +143,7 @@ def reading_uncalibrated(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
 def _latest(
     entries: list[tuple[Record, int, dict[str, Any]]],
 ) -> tuple[Record, int, dict[str, Any]]:
-    return max(entries, key=lambda e: (str(e[2].get("calibrated") or ""), e[0].date))
+    return max(entries, key=lambda e: (str(e[2].get("calibrated") or ""), e[0].sort_date))
 
 
 def _due_entries(ctx: Context) -> Iterator[tuple[Record, int, dict[str, Any], date]]:

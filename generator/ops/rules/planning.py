@@ -52,7 +52,7 @@ def assessment_stale(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
     if not assessments:
         return
     assessed_year = int(assessments[-1].data["year"])
-    assessed_date = day(assessments[-1].date) or ctx.as_of
+    assessed_date = assessments[-1].date or ctx.as_of
     assessed = _source_boundaries(ctx, assessed_year)
     for record in ctx.records("emission-sources"):
         year = int(record.data.get("year", 0))
@@ -149,8 +149,8 @@ def _mean(values: list[Decimal | None]) -> Decimal | None:
 
 
 def current_objectives(ctx: Context) -> Record | None:
-    records = [r for r in ctx.records("objectives") if (day(r.date) or ctx.as_of) <= ctx.as_of]
-    return max(records, key=lambda r: r.date) if records else None
+    records = [r for r in ctx.records("objectives") if (r.date or ctx.as_of) <= ctx.as_of]
+    return max(records, key=lambda r: r.sort_date) if records else None
 
 
 @rule("OBJ-KINDS")

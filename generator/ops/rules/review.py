@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.content.model import Record
-from generator.ops.rules.base import Context, Hit, RuleSpec, add_months, blank, day, rule
+from generator.core.dates import add_months
+from generator.ops.rules.base import Context, Hit, RuleSpec, blank, day, rule
 
 
 def reviews(ctx: Context) -> list[Record]:
-    found = [
-        r for r in ctx.records("management-reviews") if (day(r.date) or ctx.as_of) <= ctx.as_of
-    ]
-    return sorted(found, key=lambda r: r.date)
+    found = [r for r in ctx.records("management-reviews") if (r.date or ctx.as_of) <= ctx.as_of]
+    return sorted(found, key=lambda r: r.sort_date)
 
 
 def _input_text(value: object) -> object:
@@ -84,7 +83,7 @@ def review_overdue(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
     found = reviews(ctx)
     if not found:
         return
-    last = day(found[-1].date)
+    last = found[-1].date
     if last is None:
         return
     due = add_months(last, int(spec.param("interval_months")))

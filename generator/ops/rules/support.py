@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from generator.content.model import Person
-from generator.ops.rules.base import Context, Hit, RuleSpec, add_months, day, rule
+from generator.core.dates import add_months
+from generator.ops.rules.base import Context, Hit, RuleSpec, day, rule
 
 
 @rule("DOC-REVIEW-OVERDUE")
@@ -33,7 +34,7 @@ def draft_stale(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
         doc = ctx.model.document(control.document_id)
         if not control.draft or doc is None or not control.draft_changes:
             continue
-        since = min(d for d in (day(c.date) for c in control.draft_changes) if d)
+        since = min(c.date.date() for c in control.draft_changes)
         if since + limit < ctx.as_of:
             yield Hit(
                 doc.path,

@@ -146,7 +146,7 @@ def document_page(ctx: SiteContext, doc: Document, path: str) -> Page:
         released_label=control.revision_label,
         revision=control.revision_label,
         status=status_text(doc, control),
-        effective_date=control.effective_date,
+        effective_date=control.effective_text,
         owner=model.department_name(doc.owner),
         approvals=approvals(model, doc, control),
         approved=[(r.label, r.effective_date, r.release.tag) for r in control.approved],
@@ -234,7 +234,7 @@ def _doc_row(ctx: SiteContext, doc: Document, from_page: str, path: str) -> list
         doc.title,
         control.revision_label,
         status_text(doc, control),
-        control.effective_date,
+        control.effective_text,
         ctx.model.department_name(doc.owner),
         Markup(f'<span class="cems-overdue">{review}（已逾期）</span>') if overdue else review,
     ]

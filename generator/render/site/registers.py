@@ -16,6 +16,7 @@ from markupsafe import Markup
 from generator.content.model import Record, RecordType
 from generator.content.schemas import SchemaSet
 from generator.control.types import UNRELEASED
+from generator.core.dates import minute_text
 from generator.render.site.pages import (
     DOC_HEADERS,
     Page,
@@ -25,7 +26,7 @@ from generator.render.site.pages import (
     page_path_of,
 )
 from generator.render.site.signatures import signer
-from generator.render.site.text import format_when, md_cell, md_link, md_table, md_text
+from generator.render.site.text import md_cell, md_link, md_table, md_text
 from generator.render.tables.spec import enum_title
 
 _HIDDEN = {"id", "title", "date", "clauses"}  # shown in the record heading instead
@@ -131,15 +132,15 @@ class RegisterRenderer:
                 title = md_text(prop.get("title", key))
                 facts.append(Markup(f"{title}：{self.value(here, prop, value)}"))
         heading = record.title if record.is_table else f"{record.id} {record.title}"
-        if record.date:
-            facts.insert(0, md_text(f"记录日期：{record.date}"))
+        if record.date_text:
+            facts.insert(0, md_text(f"记录日期：{record.date_text}"))
         facts.append(md_text(f"文件：{record.path}"))
         origin = self.ctx.history.records.get(record.path)
         if origin is not None:  # who recorded it and when: from git, never typed by hand
             recorded = f"记录人（git）：{signer(self.ctx.model, origin.recorded)}"
             if origin.later_changes:
                 recorded += (
-                    f"；此后更正 {origin.later_changes} 次，最近 {format_when(origin.last_changed)}"
+                    f"；此后更正 {origin.later_changes} 次，最近 {minute_text(origin.last_changed)}"
                 )
             facts.append(md_text(recorded))
         return {

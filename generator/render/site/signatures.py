@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from generator.content.model import Document, Model
 from generator.control.types import Change, DocumentControl, Signature
-from generator.render.site.text import format_when
+from generator.core.dates import minute_text
 
 
 def signer(model: Model, signature: Signature | None) -> str:
@@ -13,7 +13,7 @@ def signer(model: Model, signature: Signature | None) -> str:
     if signature is None:
         return ""
     name = model.person_name(signature.person_id) if signature.person_id else signature.name
-    return f"{name} {format_when(signature.when)}"
+    return f"{name} {minute_text(signature.when)}"
 
 
 def _signers(model: Model, signatures: list[Signature]) -> str:
@@ -39,7 +39,7 @@ def revision_rows(model: Model, control: DocumentControl) -> list[dict[str, str]
         summary, authors, reviewers = _change_rows(model, control.draft_changes)
         rows.append(
             {
-                "date": control.draft_changes[-1].date[:10],
+                "date": control.draft_changes[-1].date.date().isoformat(),
                 "label": "草稿（未发布）",
                 "summary": summary,
                 "author": authors,
@@ -52,7 +52,7 @@ def revision_rows(model: Model, control: DocumentControl) -> list[dict[str, str]
         summary, authors, reviewers = _change_rows(model, revision.changes)
         rows.append(
             {
-                "date": revision.effective_date,
+                "date": revision.effective_date.isoformat(),
                 "label": revision.label,
                 "summary": summary or revision.release.message,
                 "author": authors,

@@ -15,6 +15,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.core.dates import minute_text
+
 # Markdown punctuation that could start a link, emphasis, code span, table cell or heading.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#|!])")
 
@@ -34,13 +36,6 @@ def md_cell(value: Any) -> Markup:
     return Markup("<br>".join(line for line in lines if line) or "")
 
 
-def format_when(when: str) -> str:
-    """ISO date-time from git as '2025-03-01 10:15' (the offset is the signer's own zone)."""
-    if len(when) >= 16 and when[10] == "T":
-        return f"{when[:10]} {when[11:16]}"
-    return when
-
-
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Jinja for generated Markdown: autoescape on, so a forgotten filter still escapes HTML."""
     env = jinja2.Environment(
@@ -53,7 +48,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters["md"] = md_text
     env.filters["cell"] = md_cell
-    env.filters["when"] = format_when
+    env.filters["when"] = minute_text
     return env
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.content.model import Record
 from generator.content.standard import Clause
 from generator.control.types import Release
 from generator.render.site.pages import Page, SiteContext, is_withdrawn, link, release_note
@@ -93,12 +94,13 @@ def evidence(ctx: SiteContext, item: ClauseCoverage) -> str:
 
 def latest_records(ctx: SiteContext) -> dict[str, str]:
     """Clause id -> date of the newest record that names it."""
-    latest: dict[str, str] = {}
+    latest: dict[str, Record] = {}
     for record in ctx.model.records:
         for clause_id in record.clauses:
-            if record.date and record.date > latest.get(clause_id, ""):
-                latest[clause_id] = record.date
-    return latest
+            newest = latest.get(clause_id)
+            if record.date and (newest is None or record.sort_date > newest.sort_date):
+                latest[clause_id] = record
+    return {clause_id: record.date_text for clause_id, record in latest.items()}
 
 
 def _status_cell(ctx: SiteContext, here: str, clause_id: str) -> object:
@@ -224,7 +226,7 @@ def in_force_at(ctx: SiteContext, index: int, doc_id: str) -> tuple[str, str, st
     if control.withdrawn_in is not None and order.get(control.withdrawn_in.tag, 1 << 30) <= index:
         withdrawn = control.withdrawn_in
         changed = "本次作废" if order.get(withdrawn.tag) == index else ""
-        return ("已作废", withdrawn.effective_date, changed)
+        return ("已作废", withdrawn.effective_date.isoformat(), changed)
     current = None
     for revision in control.revisions:
         if order.get(revision.release.tag, 1 << 30) <= index:
@@ -234,7 +236,7 @@ def in_force_at(ctx: SiteContext, index: int, doc_id: str) -> tuple[str, str, st
     changed = ""
     if order.get(current.release.tag) == index:
         changed = "；".join(c.summary for c in current.changes) or "首次发布"
-    return (current.label, current.effective_date, changed)
+    return (current.label, current.effective_date.isoformat(), changed)
 
 
 def _release_group(

@@ -308,7 +308,7 @@ def render_record_tables(
     schemas = load_schemas(config.schemas_dir, config.root)
     template = reference_bytes(config)
     release = history.latest_release
-    when = release.date if release else ""
+    when = release.date if release else None
     organisation, commit = model.organisation.name, history.head_commit
     files = []
     fit = page_width_cm(template)

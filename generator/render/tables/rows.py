@@ -201,7 +201,7 @@ def _records(build: _Build, spec: RegisterSpec) -> Iterator[tuple[Row, tuple[Col
     for record in build.model.records_of(spec.source):
         base: Row = {
             "record": (record.data, ()),
-            "meta": ({"id": record.id, "date": record.date}, None),
+            "meta": ({"id": record.id, "date": record.date_text}, None),
         }
         if not path:
             yield base, spec.columns

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ class RegisterHeader:
 
     organisation: str
     commit: str
-    date: str = ""  # the commit's date, YYYY-MM-DD
+    date: date | None = None  # the commit's day
     form: str = ""  # the form (记录表单) the records are kept on, e.g. CEMS-F-09
     form_revision: str = ""
 
@@ -309,7 +310,7 @@ def render_registers(
     schemas = load_schemas(config.schemas_dir, config.root)
     template = reference_bytes(config)
     release = history.latest_release
-    when = release.date if release else ""
+    when = release.date if release else None
     organisation, commit = model.organisation.name, history.head_commit
     files = []
     for register in build_registers(model, history, schemas):
@@ -336,7 +337,7 @@ def text_cells(workbook: Workbook) -> None:
 
 
 def write_register(
-    out_dir: Path, register: Register, document: Any, workbook: Workbook, when: str
+    out_dir: Path, register: Register, document: Any, workbook: Workbook, when: datetime | None
 ) -> list[GeneratedFile]:
     """Save a register's Word table and workbook reproducibly; the workbook is keyed
     `register:<record type>` so the site can link it from the register page. No cell of the

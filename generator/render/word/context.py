@@ -64,7 +64,7 @@ class CopyContext:
         """A draft carries no effective date: it is not in force."""
         if self.status == STATUS_DRAFT:
             return "未生效（草稿）"
-        return self.control.effective_date
+        return self.control.effective_text
 
     def person(self, person_id: str) -> str:
         return dict(self.people).get(person_id, person_id)

@@ -113,12 +113,12 @@ def _body(document: Any, ctx: CopyContext) -> None:
         render_markdown(document, after, base_dir=base_dir, image_roots=roots, usable_width=width)
 
 
-def core_date(ctx: CopyContext) -> str:
+def core_date(ctx: CopyContext) -> datetime | None:
     control = ctx.control
     if control.in_force is not None and not control.draft:
         return control.in_force.release.date
     changes = control.draft_changes or (control.in_force.changes if control.in_force else ())
-    return max((c.date for c in changes), default="")
+    return max((c.date for c in changes), default=None)
 
 
 def _properties(document: Any, ctx: CopyContext) -> None:
@@ -132,9 +132,8 @@ def _properties(document: Any, ctx: CopyContext) -> None:
     props.comments = f"由 cems 从提交 {ctx.commit[:12]} 生成"
     props.revision = 1
     when = core_date(ctx)
-    if when:
-        moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
-        props.created = props.modified = moment.replace(tzinfo=None)
+    if when is not None:
+        props.created = props.modified = when.replace(tzinfo=None)
     xml.set_custom_properties(
         document,
         {

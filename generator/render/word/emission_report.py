@@ -8,6 +8,7 @@ data sheet among them. The section list is `templates/emission-report/structure.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -75,7 +76,7 @@ def _document(
     )
 
 
-def write_tables(report: EmissionReport, path: Path, core_date: str) -> str:
+def write_tables(report: EmissionReport, path: Path, core_date: datetime | None) -> str:
     workbook = Workbook()
     for sheet in list(workbook.worksheets):
         workbook.remove(sheet)
@@ -124,7 +125,7 @@ def render_emission_reports(
             )
         )
         xlsx = out_dir / "xlsx" / f"{report_stem(report.year)}.xlsx"
-        when = origin.recorded.when if origin else ""
+        when = origin.recorded.when if origin else None
         files.append(
             GeneratedFile(
                 xlsx.relative_to(out_dir).as_posix(),

@@ -19,6 +19,7 @@ from generator.control.types import (
     UNRELEASED,
     Signature,
 )
+from generator.core.dates import minute_text
 from generator.render.word import ooxml as xml
 from generator.render.word.context import CopyContext, distribution_number
 from generator.render.word.widths import fit_widths, minimum_widths
@@ -159,7 +160,7 @@ def footer(document: Any, ctx: CopyContext) -> None:
 
 
 def _when(signature: Signature) -> str:
-    return signature.when[:16].replace("T", " ")
+    return minute_text(signature.when)
 
 
 def _unique(signatures: list[Signature]) -> list[Signature]:
@@ -226,7 +227,7 @@ def revision_rows(ctx: CopyContext) -> list[list[str]]:
         rows.append(
             [
                 revision.label,
-                revision.effective_date,
+                revision.effective_date.isoformat(),
                 "；".join(c.summary for c in revision.changes) or "—",
                 "、".join(s.name for s in authors) or "—",
                 approver.name if approver else "—",

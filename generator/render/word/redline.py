@@ -18,6 +18,7 @@ import io
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -227,7 +228,7 @@ def redline_name(document: Document, previous: Revision, current: Revision) -> s
     )
 
 
-def _author(revision: Revision) -> tuple[str, str]:
+def _author(revision: Revision) -> tuple[str, datetime]:
     if revision.changes:
         change = revision.changes[-1]
         return change.author.name, change.date

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -26,15 +27,11 @@ class Savable(Protocol):
     def save(self, stream: IO[bytes], /) -> Any: ...
 
 
-def iso_utc(when: str) -> str:
-    """W3CDTF for core properties: git's ISO date with offset -> UTC 'Z' form, seconds only."""
-    if not when:
+def iso_utc(when: datetime | None) -> str:
+    """W3CDTF for core properties: a git time -> UTC 'Z' form, seconds only (None: the default)."""
+    if when is None:
         return DEFAULT_DATE
-    from datetime import datetime, timezone
-
-    moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+    moment = when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -42,9 +39,9 @@ def _entry_order(name: str) -> tuple[int, str]:
     return (_FIRST.index(name), "") if name in _FIRST else (len(_FIRST), name)
 
 
-def normalise(data: bytes, core_date: str = DEFAULT_DATE) -> bytes:
+def normalise(data: bytes, core_date: datetime | None = None) -> bytes:
     """Re-zip an Office file: sorted entries, fixed times and permissions, fixed core dates."""
-    stamp = iso_utc(core_date) if core_date != DEFAULT_DATE else DEFAULT_DATE
+    stamp = iso_utc(core_date)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for name in sorted(source.namelist(), key=_entry_order):
@@ -61,7 +58,7 @@ def normalise(data: bytes, core_date: str = DEFAULT_DATE) -> bytes:
     return out.getvalue()
 
 
-def save_docx(document: Savable, path: Path, core_date: str = DEFAULT_DATE) -> bytes:
+def save_docx(document: Savable, path: Path, core_date: datetime | None = None) -> bytes:
     """Save a python-docx Document reproducibly; returns the bytes written."""
     buffer = io.BytesIO()
     document.save(buffer)
@@ -71,7 +68,7 @@ def save_docx(document: Savable, path: Path, core_date: str = DEFAULT_DATE) -> b
     return data
 
 
-def save_xlsx(workbook: Savable, path: Path, core_date: str = DEFAULT_DATE) -> bytes:
+def save_xlsx(workbook: Savable, path: Path, core_date: datetime | None = None) -> bytes:
     """Save an openpyxl Workbook reproducibly; returns the bytes written."""
     buffer = io.BytesIO()
     workbook.save(buffer)

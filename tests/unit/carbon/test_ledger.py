@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ def _record(entries: list[dict[str, Any]], year: int = 2025, price: float | None
     data: dict[str, Any] = {"id": "ALG-T", "year": year, "entries": entries}
     if price is not None:
         data["market_price_yuan"] = price
-    return Record("ALG-T", "allowance-ledger", "t", "2026-09-16", "records/allowance-ledger/t.yaml",
+    return Record("ALG-T", "allowance-ledger", "t", date(2026, 9, 16), "records/allowance-ledger/t.yaml",
                   ("8.6",), data)  # fmt: skip
 
 

@@ -4,6 +4,7 @@ figures computed and typed ones checked, reviewers from Reviewed-by."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def test_a3_uses_that_years_calibration_and_plan_only(sample_root: Path) -> None
         return {
             i["id"]
             for r in model.records_of("calibration")
-            if r.date <= f"{year}-12-31"
+            if r.sort_date <= date(year, 12, 31)
             for i in r.data["instruments"]
             if i["result"] != "exempt"
         }
@@ -174,7 +175,9 @@ def test_typed_baseline_figure_that_differs_is_a_finding(carbon_repo) -> None:
 
 
 def test_record_reviewers_come_from_the_reviewed_by_trailer() -> None:
-    author = Ident("徐刚", "xu.gang@example.com", "2026-01-20T10:00:00+08:00")
+    author = Ident(
+        "徐刚", "xu.gang@example.com", datetime.fromisoformat("2026-01-20T10:00:00+08:00")
+    )
     entry = LogEntry(
         "c0ffee",
         (),

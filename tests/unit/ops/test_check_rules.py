@@ -265,7 +265,7 @@ def test_document_rules_use_the_history(sample_model: Model) -> None:
         draft=True,
         draft_changes=(fake_history.change("9" * 40, "2026-01-05T10:00:00+08:00", "修改"),),
         review_overdue=True,
-        next_review="2026-03-01",
+        next_review=date(2026, 3, 1),
     )
     found = rules_at(sample_model, OK, _history(sample_model, doc.id, stale))
     assert {"DOC-REVIEW-OVERDUE", "DOC-DRAFT-STALE"} <= found

@@ -173,7 +173,7 @@ def test_a_list_of_objects_gives_one_row_per_item(sample_copy: Path, tmp_path: P
     items = [i for p in plans for i in p.data["items"]]
     assert plan[0][3:8] == ("监测内容", "责任部门", "监测形式", "监测频率", "记录形式")
     assert sorted(r[3] for r in plan[1:]) == sorted(i["content"] for i in items)
-    dates = {p.id: p.date for p in plans}
+    dates = {p.id: p.date_text for p in plans}
     assert all(r[0] in dates and r[2] == dates[r[0]] for r in plan[1:])
 
 

@@ -100,7 +100,7 @@ def test_fallback_empty_and_const_columns(sample: tuple[object, object, object])
     register = build_register(spec, model, history, schemas)  # type: ignore[arg-type]
     audits = model.records_of("internal-audits")  # type: ignore[attr-defined]
     assert {row[0] for row in register.rows} == {r.id for r in audits}
-    dates = {r.id: r.date for r in audits}
+    dates = {r.id: r.date_text for r in audits}
     assert all(row[1] == dates[row[0]] and row[2] == "固定" for row in register.rows)
     assert all(row[3] and row[3] != "" for row in register.rows)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -31,15 +32,18 @@ from generator.core.config import Config
 from generator.core.issues import Severity
 from generator.render.site.assemble import render_site
 
-APPROVER = Signature("周建国", "z@example.org", "2025-02-01T09:30:00+08:00", MEANING_APPROVE)
-AUTHOR = Signature("唐雯", "t@example.org", "2025-01-20T10:00:00+08:00", MEANING_AUTHOR, "tang-wen")
-REVIEWER = Signature("林慧", "l@example.org", "2025-01-25T16:45:00+08:00", MEANING_REVIEW)
+T = datetime.fromisoformat  # a git time
+APPROVER = Signature("周建国", "z@example.org", T("2025-02-01T09:30:00+08:00"), MEANING_APPROVE)
+AUTHOR = Signature(
+    "唐雯", "t@example.org", T("2025-01-20T10:00:00+08:00"), MEANING_AUTHOR, "tang-wen"
+)
+REVIEWER = Signature("林慧", "l@example.org", T("2025-01-25T16:45:00+08:00"), MEANING_REVIEW)
 RELEASE_1 = Release(
     "release/2025-01",
     "2025-01",
     "a" * 40,
-    "2025-02-01T09:30:00+08:00",
-    "2025-02-01",
+    T("2025-02-01T09:30:00+08:00"),
+    date.fromisoformat("2025-02-01"),
     APPROVER,
     "首次发布",
 )
@@ -47,8 +51,8 @@ RELEASE_2 = Release(
     "release/2025-06",
     "2025-06",
     "b" * 40,
-    "2025-06-10T11:00:00+08:00",
-    "2025-06-15",
+    T("2025-06-10T11:00:00+08:00"),
+    date.fromisoformat("2025-06-15"),
     APPROVER,
     "换版",
 )
@@ -69,7 +73,9 @@ def released_history(model: Model, *, draft_id: str = "", withdrawn: str = "") -
             Revision(doc.id, "A", 0, RELEASE_1, doc.path, "0" * 64, "effective", (change,))
         ]
         if doc.id == first:
-            edit = Change("d" * 40, "2025-06-01T08:00:00+08:00", "修订第 4 章", AUTHOR, (REVIEWER,))
+            edit = Change(
+                "d" * 40, T("2025-06-01T08:00:00+08:00"), "修订第 4 章", AUTHOR, (REVIEWER,)
+            )
             revisions.append(
                 Revision(doc.id, "A", 1, RELEASE_2, doc.path, "1" * 64, "effective", (edit,))
             )
@@ -79,12 +85,12 @@ def released_history(model: Model, *, draft_id: str = "", withdrawn: str = "") -
             tuple(revisions),
             revisions[-1],
             draft=draft,
-            draft_changes=(Change("e" * 40, "2025-07-01T08:00:00+08:00", "草拟修改", AUTHOR),)
+            draft_changes=(Change("e" * 40, T("2025-07-01T08:00:00+08:00"), "草拟修改", AUTHOR),)
             if draft
             else (),
             withdrawn_in=RELEASE_2 if doc.id == withdrawn else None,
             withdrawal_reason="并入其他文件" if doc.id == withdrawn else "",
-            next_review="2026-02-01",
+            next_review=date(2026, 2, 1),
             review_overdue=doc.id == draft_id,
             copies=(CopyIssue(f"{doc.id}-01", doc.owner, doc.id, "A/0", RELEASE_1.tag),),
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.content.project import load_project, require_model
 from generator.control.revisions import read_history
 from generator.core.config import Config
+from generator.core.dates import iso_time
 
 GUO = ("郭鹏", "guo.peng@yanling-ceramics.example")
 CHEN = ("陈晓宇", "chen.xiaoyu@yanling-ceramics.example")
@@ -38,9 +39,9 @@ def test_record_origin_follows_adds_corrections_and_renames(
     assert not [i for i in issues if i.severity.value == "error"]
     origin = history.records["records/internal-audits/zz-renamed.yaml"]
     assert (origin.recorded.name, origin.recorded.person_id) == ("郭鹏", "guo-peng")
-    assert origin.recorded.when == "2024-11-20T15:30:00+08:00"
+    assert origin.recorded.when.isoformat() == "2024-11-20T15:30:00+08:00"
     assert origin.recorded.meaning == "记录"
-    assert origin.later_changes == 1 and origin.last_changed.startswith("2024-11-22")
+    assert origin.later_changes == 1 and iso_time(origin.last_changed).startswith("2024-11-22")
     assert f"records/internal-audits/{first.name}" not in history.records
     untouched = history.records["records/emission-sources/2025.yaml"]
     assert untouched.recorded.name == "陈晓宇" and untouched.later_changes == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from generator.control.queries import copy_register, in_force_at
@@ -32,8 +34,8 @@ def test_revision_numbers_changes_and_signatures(org: Org) -> None:
     history, issues = org.history()
     assert issues == []
     assert [r.version for r in history.releases] == ["2024.1", "2024.2", "2024.3"]
-    assert history.releases[0].effective_date == "2024-02-01"
-    assert history.releases[1].effective_date == "2024-03-05"  # default: the tag date
+    assert history.releases[0].effective_date == date(2024, 2, 1)
+    assert history.releases[1].effective_date == date(2024, 3, 5)  # default: the tag date
     assert history.releases[2].approver is not None
     assert history.releases[2].approver.person_id == "lin-hui"
 
@@ -56,7 +58,7 @@ def test_revision_numbers_changes_and_signatures(org: Org) -> None:
 
     qp91 = history.control("CEMS-QP-91")
     assert [r.label for r in qp91.revisions] == ["A/0"]  # unchanged releases add nothing
-    assert qp91.effective_date == "2024-02-01"
+    assert qp91.effective_date == date(2024, 2, 1)
 
 
 def test_chinese_names_and_rename_keep_identity(org: Org) -> None:
@@ -187,8 +189,8 @@ def test_withdrawal_by_status_and_by_deletion(org: Org) -> None:
     path, text = history.archived["CEMS-WI-91"]
     assert path == wi91 and "id: CEMS-WI-91" in text
     assert all(c.recalled_by == "release/2025.1" for c in wi90.copies)
-    assert in_force_at(history, "2024-06-01").keys() == {"CEMS-WI-90", "CEMS-WI-91"}
-    assert in_force_at(history, "2025-02-01") == {}
+    assert in_force_at(history, date(2024, 6, 1)).keys() == {"CEMS-WI-90", "CEMS-WI-91"}
+    assert in_force_at(history, date(2025, 2, 1)) == {}
 
 
 def test_distribution_numbers_are_stable_and_recalled(org: Org) -> None:
@@ -222,8 +224,8 @@ def test_in_force_at_dates_tags_and_history_at_a_release(org: Org) -> None:
     org.release("2024.2", "2024-05-15")
 
     history, _issues = org.history()
-    assert in_force_at(history, "2024-01-20") == {}  # approved, not yet effective
-    assert in_force_at(history, "2024-03-01")["CEMS-QP-90"].label == "A/0"
+    assert in_force_at(history, date(2024, 1, 20)) == {}  # approved, not yet effective
+    assert in_force_at(history, date(2024, 3, 1))["CEMS-QP-90"].label == "A/0"
     assert in_force_at(history, "release/2024.2")["CEMS-QP-90"].label == "A/1"
     assert in_force_at(history, "2024.1")["CEMS-QP-90"].label == "A/0"
 
@@ -271,15 +273,15 @@ def test_periodic_review_from_release_and_review_records(org: Org) -> None:
     org.commit("记录文件评审", "2025-03-01")
 
     history, _issues = org.history()
-    assert history.head_date == "2025-03-01"
+    assert history.head_date == date(2025, 3, 1)
     qp90, qp91 = history.control("CEMS-QP-90"), history.control("CEMS-QP-91")
     assert (qp90.last_review, qp90.next_review, qp90.review_overdue) == (
-        "2024-01-15",
-        "2025-01-15",
+        date(2024, 1, 15),
+        date(2025, 1, 15),
         True,
     )
     assert (qp91.last_review, qp91.next_review, qp91.review_overdue) == (
-        "2025-01-20",
-        "2026-01-20",
+        date(2025, 1, 20),
+        date(2026, 1, 20),
         False,
     )
