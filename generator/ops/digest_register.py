@@ -98,9 +98,9 @@ def merged(old: list[RecordedDigest], new: list[RecordedDigest]) -> list[Recorde
     return result
 
 
-def published_registers(folder: Path) -> list[RecordedDigest]:
+def published_registers(folder: Path, required: bool = True) -> list[RecordedDigest]:
     """Every register of a published site: `<dir>` may be publish's output folder, its
-    versions/ folder, or one built site (build/site)."""
+    versions/ folder, or one built site (build/site). None there is an error if `required`."""
     if (folder / "versions").is_dir():
         folder = folder / "versions"
     paths = [folder / REGISTER_NAME, folder / SITE_REGISTER]
@@ -109,7 +109,7 @@ def published_registers(folder: Path) -> list[RecordedDigest]:
     for path in paths:
         if path.is_file():
             records = merged(records, read_register(path))
-    if not records:
+    if not records and required:
         issue = Issue(str(folder), None, "", "该文件夹中没有正本摘要登记表 (no digest register)")
         raise CemsError(f"找不到正本摘要登记表 (no digest register found in {folder})", [issue])
     return records

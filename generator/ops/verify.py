@@ -104,12 +104,12 @@ def verify_copy(
 def published_digests(config: Config, model: Model, folder: Path | None) -> list[RecordedDigest]:
     """The registers of the published site `folder`, else of the site whose versions.json
     organisation.yaml names (releases.published_record), else none."""
-    if folder is None:
-        record = configured_record(model, config.root)
-        if record is None or not record.parent.is_dir():
-            return []
-        folder = record.parent
-    return published_registers(folder)
+    if folder is not None:
+        return published_registers(folder)
+    record = configured_record(model, config.root)
+    if record is None or not record.parent.is_dir():
+        return []
+    return published_registers(record.parent, required=False)  # e.g. published --no-word
 
 
 def _judge(

@@ -83,6 +83,17 @@ def test_published_record_names_each_release_tag_commit_and_object(
     assert "tag" not in draft and "latest" in newest["aliases"]
 
 
+def test_a_site_published_without_word_leaves_verify_working(
+    org: Org, run_cli, published: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "build"
+    code, _stdout, stderr = run_cli("build", "--root", str(org.root), "--out", str(out))
+    assert code == 0, stderr
+    copy = next((out / "word").glob(f"{QP}-*.docx"))
+    code, stdout, stderr = run_cli("verify", str(copy), "--root", str(org.root))
+    assert code == 0 and "现行有效" in stdout, stdout + stderr  # no register there: no error
+
+
 def test_deleting_the_newest_release_tag_is_an_error_everywhere(
     org: Org, run_cli, published: Path, tmp_path: Path
 ) -> None:

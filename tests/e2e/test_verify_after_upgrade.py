@@ -141,3 +141,12 @@ def test_the_configured_published_record_is_used_by_default(published, upgraded,
         assert code == 0 and "2024.2" in str(verdict["record"]), verdict
     finally:
         organisation.write_text(text, "utf-8")
+
+
+def test_a_folder_without_a_register_is_a_clear_error(published, run_cli, tmp_path: Path) -> None:
+    vorg, _out = published
+    copy = vorg.master(vorg.build_b, "CEMS-QP-01")
+    code, _out_text, err = run_cli(
+        "verify", str(copy), "--root", str(vorg.root), "--published", str(tmp_path)
+    )
+    assert code == 1 and "找不到正本摘要登记表" in err
