@@ -64,6 +64,11 @@ def decode_error(rel: str, path: Path, error: UnicodeDecodeError) -> Issue:
         data = path.read_bytes()
     except OSError:
         data = b""
+    return decoding_issue(rel, data, error)
+
+
+def decoding_issue(rel: str, data: bytes, error: UnicodeDecodeError) -> Issue:
+    """`decode_error` for bytes already read (a blob from git)."""
     line = data[: error.start].count(b"\n") + 1
     column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
     return Issue(

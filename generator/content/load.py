@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from generator.content.limits import decode_error, illegal_characters
+from generator.content.limits import decode_error, decoding_issue, illegal_characters
 from generator.core.issues import Issue
 
 try:  # the C composer is ~6x faster; marks and node identity are the same
@@ -286,6 +286,24 @@ def load_markdown_file(path: Path, rel: str) -> SourceFile:
     source = SourceFile(rel=rel, kind="markdown")
     if not _read_into(source, path):
         return source
+    return _parse_markdown(source)
+
+
+def markdown_source(rel: str, data: bytes) -> SourceFile:
+    """A Markdown file read from bytes (a blob from git) exactly as `load_markdown_file`
+    reads it from disk."""
+    source = SourceFile(rel=rel, kind="markdown")
+    try:
+        source.text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        source.issues.append(decoding_issue(rel, data, error))
+        return source
+    source.issues += illegal_characters(rel, source.text)
+    return source if source.issues else _parse_markdown(source)
+
+
+def _parse_markdown(source: SourceFile) -> SourceFile:
+    rel = source.rel
     front, source.body, source.body_line = split_front_matter(source.text)
     if front is None:
         source.issues.append(

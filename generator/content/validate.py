@@ -6,6 +6,7 @@ reference field needs no code: the extended validator checks it against the ID i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from datetime import date
@@ -339,4 +340,34 @@ def validate_sources(
     issues += list(_document_rules(sources, org))
     issues += list(_record_type_rules(sources, schemas))
     issues += list(_exclusion_rules(sources, org))
+    return issues
+
+
+class _AllKinds(AbstractSet[str]):
+    """Every reference kind: references are not resolved (their targets are other files)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+@functools.cache
+def _alone_validator_class() -> Any:
+    return _make_validator_class(IdIndex(), date.max, _AllKinds())
+
+
+def validate_documents_alone(documents: list[SourceFile], schemas: SchemaSet) -> list[Issue]:
+    """Documents' front matter against the document schema only: no cross-file rules, no
+    reference resolution (how a release's documents are checked against the schemas of their
+    release commit, where the rest of that commit's files are not loaded)."""
+    validator_class = _alone_validator_class()
+    schema = schemas.inlined(schemas.document)  # once, not once per file
+    issues: list[Issue] = []
+    for doc in documents:
+        issues += validate_file(doc, schema, validator_class, schemas)
     return issues

@@ -7,6 +7,8 @@ releases:
                            # registered to the tagger (people[].gpg_keys / ssh_keys)
   signed_since: 2025-01-01 # optional: releases tagged before this date need no signature
   require_review: true     # every released change needs a Reviewed-by: by someone else
+  published_record: ../site/versions/versions.json  # optional: the published site's record
+                           # of released tags (`cems publish` writes it); checked every time
 ```
 """
 
@@ -27,6 +29,7 @@ class ReleasePolicy:
     require_signed: bool = False
     require_review: bool = True
     signed_since: date | None = None  # None: every release
+    published_record: str = ""  # path of a published versions.json; "" = none
 
     def signature_required(self, tag_time: datetime) -> bool:
         """Whether a release tagged at `tag_time` (on its own day) must be signed."""
@@ -43,4 +46,5 @@ def release_policy(model: Model) -> ReleasePolicy:
         require_signed=bool(data.get("require_signed", False)),
         require_review=bool(data.get("require_review", True)),
         signed_since=parse_day(data.get("signed_since")),
+        published_record=str(data.get("published_record") or ""),
     )

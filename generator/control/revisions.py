@@ -20,7 +20,9 @@ from datetime import date
 
 from generator.content.model import Model
 from generator.control.policy import ReleasePolicy, release_policy
+from generator.control.published import outside_record_issues
 from generator.control.records import record_origins
+from generator.control.release_schemas import released_schema_issues
 from generator.control.review_dates import apply_reviews
 from generator.control.reviews import Reviews, unreviewed_issue
 
@@ -71,6 +73,9 @@ def read_history(
         if repo is None:
             return _unreleased(empty, model), issues
         releases, more = collect_releases(repo, model)
+        if at is None:  # the records kept outside the tags guard the newest release too
+            more += outside_record_issues(repo.git, config.root, model, repo.tags)
+            more += released_schema_issues(repo.git, repo.prefix, releases)
         current = read_current_documents(repo, config, model, from_tree=at is not None)
         day = today or config.today
         history, computed = compute_history(repo, model, releases, current, day)

@@ -134,8 +134,8 @@ class Git:
             raise GitError(args, _decode(result.stderr))
         return result
 
-    def run(self, *args: str, check: bool = True) -> str:
-        return _decode(self.run_bytes(*args, check=check).stdout)
+    def run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> str:
+        return _decode(self.run_bytes(*args, stdin=stdin, check=check).stdout)
 
     def ok(self, *args: str) -> bool:
         return self.run_bytes(*args, check=False).returncode == 0
@@ -154,6 +154,13 @@ class Git:
         """The commit `ref` names, or None (no such ref, or no commits yet)."""
         result = self.run_bytes("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
         return _decode(result.stdout).strip() or None if result.returncode == 0 else None
+
+    def common_dir(self) -> Path | None:
+        """The repository's .git folder (shared by its worktrees), None outside a repository."""
+        result = self.run_bytes(
+            "rev-parse", "--path-format=absolute", "--git-common-dir", check=False
+        )
+        return Path(_decode(result.stdout).strip()) if result.returncode == 0 else None
 
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
@@ -224,6 +231,20 @@ class Git:
             if len(mode_type_sha) == 3 and mode_type_sha[1] == "blob":
                 entries.append((path, mode_type_sha[2]))
         return sorted(entries)
+
+    def object_ids(self, names: Iterable[str]) -> dict[str, str]:
+        """`<commit>:<path>` -> object id for many names from ONE `git cat-file --batch-check`;
+        a name that does not exist is left out."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch-check", stdin=("\n".join(wanted) + "\n").encode())
+        found: dict[str, str] = {}
+        for name, line in zip(wanted, out.splitlines(), strict=False):
+            parts = line.split()
+            if len(parts) == 3 and parts[1] in ("tree", "blob"):
+                found[name] = parts[0]
+        return found
 
     def cat_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs from ONE `git cat-file --batch` process."""

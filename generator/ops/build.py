@@ -30,6 +30,7 @@ from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
 from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache
 from generator.ops.check import locator, status_report
+from generator.ops.digest_register import SITE_REGISTER, entries_of, write_register
 from generator.ops.digests import built_digests, genuine_digests
 from generator.ops.review_input import build_review_pack, default_period
 from generator.render.site.assemble import check_site_templates, render_site
@@ -268,6 +269,7 @@ def _build_into(
     ).issues
     if has_errors(site_issues):
         raise CemsError("网站生成失败 (site build failed)", site_issues)
+    write_register(staging / "site" / SITE_REGISTER, entries_of(digests))
     write_manifest(staging, history.head_commit, files)
     return files, site_issues
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from generator.content.model import Model
 from generator.content.project import load_project
+from generator.control.published import CODE as PUBLISHED_TAG_CODE
 from generator.control.revisions import read_history
 from generator.control.types import History
 from generator.core.config import Config
@@ -30,7 +31,13 @@ from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.git.client import RELEASE_PREFIX, Git
 from generator.manifest import GeneratedFile
 from generator.ops.cache import code_fingerprint
-from generator.ops.digests import built_digests, genuine_digests
+from generator.ops.digest_register import REGISTER_NAME, SITE_REGISTER, entries_of, write_register
+from generator.ops.digests import Digests, built_digests, genuine_digests
+from generator.ops.publish_records import (
+    check_published_tags,
+    issued_copy_digests,
+    keep_digests,
+)
 from generator.render.site.assemble import downloads_from, render_site
 from generator.render.site.mkdocs import load_base_config, write_version_sitemap
 from generator.render.tables.writer import render_registers
@@ -49,6 +56,7 @@ class Version:
     tag: str  # "" for the draft
     commit: str = ""  # the tag's commit ("" for the draft)
     effective: date | None = None  # the release's effective date
+    tag_object: str = ""  # the annotated tag's own object id ("" for the draft)
 
 
 def _git(root: Path, *args: str) -> str:
@@ -72,6 +80,7 @@ def release_versions(config: Config) -> list[Version]:
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise CemsError("发布历史有错误，不能发布版本站点 (the release history has errors)", errors)
+    objects = {t.name: t.object for t in Git(config.root).release_tags()}
     versions = [
         Version(
             r.tag.removeprefix(RELEASE_PREFIX).replace("/", "-"),
@@ -79,6 +88,7 @@ def release_versions(config: Config) -> list[Version]:
             r.tag,
             r.commit,
             r.effective_date,
+            objects.get(r.tag, ""),
         )
         for r in history.releases
     ]
@@ -127,16 +137,20 @@ def _build_version(
             for i in project.issues
         ]
     history, issues = _read_history(config, project.model, version.tag or None)
+    # publish compared the record it is about to rewrite before building (check_published_tags)
+    issues = [i for i in issues if i.code != PUBLISHED_TAG_CODE]
     if has_errors(issues):
         return "", issues
     superseded_by = _superseded_by(version, successor)
     digests = None
+    copies: Digests = {}
     if word:
         issues += _word_and_registers(project.model, history, config, out, superseded_by)
         # one cache for every version: a revision's genuine copy is rendered once
         masters = [GeneratedFile(f"word/{p.name}", "") for p in (out / "word").glob("*.docx")]
         built = built_digests(out, masters)
         digests = genuine_digests(config, project.model, history, work / "genuine-cache", built)
+        copies = issued_copy_digests(config, project.model, history, work / "issued", digests)
     downloads = downloads_from(out, project.model)
     issues += render_site(
         project.model,
@@ -152,6 +166,8 @@ def _build_version(
         return "", issues
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(out / "site", target)
+    if word:  # the genuine digests as this version recorded them
+        write_register(target / SITE_REGISTER, entries_of(copies, version.name))
     write_version_sitemap(target, version.name, str(load_base_config(config).get("site_url") or ""))
     title = "草稿（未发布）"
     release = next((r for r in history.releases if r.tag == version.tag), None)
@@ -195,16 +211,26 @@ def _redirect_alias(versions_dir: Path, alias: str, version: str) -> None:
         _redirect(versions_dir / alias / rel, target.rstrip("/.") + "/")
 
 
+def _entry(version: Version, title: str, newest: str) -> dict[str, object]:
+    """One versions.json entry; a release also records its tag, commit and tag object, the
+    outside record that guards it against deletion (`_check_published_tags`)."""
+    entry: dict[str, object] = {
+        "version": version.name,
+        "title": title,
+        "aliases": [LATEST] if version.name == newest else [],
+    }
+    if version.tag:
+        entry |= {"tag": version.tag, "commit": version.commit, "tag_object": version.tag_object}
+    return entry
+
+
 def write_versions_index(
     versions_dir: Path, built: list[tuple[Version, str]]
 ) -> list[dict[str, object]]:
     """versions.json (newest first), the `latest` alias as a redirect, and the root redirect."""
     releases = [(v, t) for v, t in built if v.tag]
     newest = releases[-1][0].name if releases else ""
-    entries: list[dict[str, object]] = [
-        {"version": v.name, "title": t, "aliases": [LATEST] if v.name == newest else []}
-        for v, t in reversed(built)
-    ]
+    entries = [_entry(v, t, newest) for v, t in reversed(built)]
     (versions_dir / "versions.json").write_text(
         json.dumps(entries, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -245,8 +271,9 @@ def publish_versions(
                 )
             ],
         )
-    versions = release_versions(config)
     versions_dir = out_dir / "versions"
+    check_published_tags(config, versions_dir)
+    versions = release_versions(config)
     versions_dir.mkdir(parents=True, exist_ok=True)
     stamps = _read_stamps(out_dir)
     keys = _keys(versions, config, word)
@@ -261,6 +288,7 @@ def publish_versions(
     _write_stamps(out_dir, fresh)
     if not built:
         raise CemsError("没有可发布的版本 (no version could be built)", issues)
+    keep_digests(versions_dir, [v.name for v, _title in built])
     write_versions_index(versions_dir, built)
     return issues
 
@@ -351,6 +379,8 @@ def _remove_stale(
     """Delete every folder that will not be reused: versions no longer published, versions
     whose key changed, the draft and anything not written by a recorded build."""
     for child in versions_dir.iterdir():
+        if child.name == REGISTER_NAME:  # append-only, never removed (_keep_digests)
+            continue
         stamp = stamps.get(child.name)
         key = keys.get(child.name, "")
         if key and stamp and stamp.get("key") == key and child.is_dir():

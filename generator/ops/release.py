@@ -25,6 +25,7 @@ from generator.control.identity import (
 )
 from generator.control.ledger import date_problems, ledger_line
 from generator.control.policy import ReleasePolicy, release_policy
+from generator.control.published import RELEASE_LOG, outside_record_issues, release_log_line
 from generator.control.reviews import unreviewed_issue
 from generator.control.revisions import compute_history, read_current_documents
 from generator.control.tags import (
@@ -45,7 +46,7 @@ from generator.control.types import (
 )
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, Severity, has_errors
-from generator.git.client import RELEASE_PREFIX, GitError, Ident
+from generator.git.client import RELEASE_PREFIX, Git, GitError, Ident
 
 VERSION_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 
@@ -266,6 +267,7 @@ def create_release(
     tagger = _tagger(repo, model, approver_check)
     effective = effective_date or tagger.when.date()
     releases, history_issues = collect_releases(repo, model)
+    history_issues += outside_record_issues(repo.git, config.root, model, repo.tags)
     _check_history(history_issues)
     approver = signature_for(tagger, MEANING_APPROVE, model)
     pending = Release(tag, version, repo.head, tagger.when, effective, approver, "")
@@ -292,7 +294,20 @@ def create_release(
             "在 organisation.yaml 为本人登记 gpg_keys 或 ssh_keys，并配置 git user.signingkey。",
         )
     result.release = replace(pending, message=text.strip(), signature=signature)
+    _append_release_log(repo.git, tag)
     return result
+
+
+def _append_release_log(git: Git, tag: str) -> None:
+    """One line in .git/cems/releases.log: the record that guards the newest release locally."""
+    made = next((t for t in git.release_tags() if t.name == tag), None)
+    git_dir = git.common_dir()
+    if made is None or git_dir is None:
+        return
+    path = git_dir / RELEASE_LOG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8", newline="\n") as log:
+        log.write(release_log_line(made) + "\n")
 
 
 def _tag(repo: Repo, model: Model, tag: str, text: str, signing: bool) -> str:

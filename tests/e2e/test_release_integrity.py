@@ -454,11 +454,18 @@ def test_copies_registers_and_site_agree_on_state_and_approvals(
 
 
 def test_released_text_that_no_longer_parses_is_an_error(org: Org, run_cli, tmp_path) -> None:
+    # released under its commit's own looser schema, unreadable under today's
+    schema_path = org.root / "schemas" / "document.schema.json"
+    strict = schema_path.read_text(encoding="utf-8")
+    schema = json.loads(strict)
+    schema["required"].remove("review_interval_months")
+    schema_path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
     path = org.root / org.path_for(QP, "测试程序")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("review_interval_months: 12\n", ""), encoding="utf-8")
     org.commit("缺少评审周期的文件头", "2024-01-11")
-    org.release("2024.1", "2024-01-15")  # tagged by hand on content cems release would refuse
+    org.release("2024.1", "2024-01-15")
+    schema_path.write_text(strict, encoding="utf-8")
     org.doc(QP, body="修好后的草稿。")
     org.commit("补上评审周期", "2024-02-01")
     code, _out, err = run_cli("build", "--root", str(org.root), "--out", str(tmp_path / "b"))
