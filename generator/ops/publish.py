@@ -150,7 +150,9 @@ def _build_version(
         masters = [GeneratedFile(f"word/{p.name}", "") for p in (out / "word").glob("*.docx")]
         built = built_digests(out, masters)
         digests = genuine_digests(config, project.model, history, work / "genuine-cache", built)
-        copies = issued_copy_digests(config, project.model, history, work / "issued", digests)
+        copies = digests  # the draft's copies in force are those of the newest release
+        if version.tag:
+            copies = issued_copy_digests(config, project.model, history, work / "issued", digests)
     downloads = downloads_from(out, project.model)
     issues += render_site(
         project.model,

@@ -20,6 +20,10 @@ from generator.ops.digest_register import (
 )
 from generator.ops.digests import Digests
 from generator.ops.genuine import GenuineCopies, issued_numbers
+from generator.render.word.copy import cache_key
+
+# cache key of a copy (every input, the renderer's code included) -> its digest
+_COPY_DIGESTS: dict[str, str] = {}
 
 
 def check_published_tags(config: Config, versions_dir: Path) -> None:
@@ -64,10 +68,13 @@ def issued_copy_digests(
         rows = list(result.get((doc_id, revision.label), []))
         have = {number for number, _digest in rows}
         for number in issued_numbers(control, revision.label):
-            ctx = (
-                None if number in have else copies.document_context(doc_id, revision.label, number)
-            )
+            if number in have:
+                continue
+            ctx = copies.document_context(doc_id, revision.label, number)
             if ctx is not None:
-                rows.append((number, copies.digest(ctx)))
+                key = cache_key(ctx, copies.template)
+                if key not in _COPY_DIGESTS:  # a revision in force in many versions: once
+                    _COPY_DIGESTS[key] = copies.digest(ctx)
+                rows.append((number, _COPY_DIGESTS[key]))
         result[(doc_id, revision.label)] = rows
     return result
