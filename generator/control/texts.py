@@ -2,7 +2,7 @@
 
 Controlled copies of a document that has unreleased edits must show the revision in force,
 not the draft; redlines compare two released texts. Both read the file as it was in the
-release commit (`git show <commit>:<path>`), so nothing is kept twice.
+release commit (`<commit>:<path>`, one `git cat-file` process), so nothing is kept twice.
 """
 
 from __future__ import annotations
@@ -31,10 +31,8 @@ def text_reader(config: Config, history: History) -> TextAt:
         )
         if revision is None:
             return None
-        shown = git.run_bytes(
-            "show", f"{revision.release.commit}:{prefix}{revision.path}", check=False
-        )
-        return shown.stdout.decode("utf-8-sig") if shown.returncode == 0 else None
+        shown = git.show(f"{revision.release.commit}:{prefix}{revision.path}")
+        return shown.decode("utf-8-sig") if shown is not None else None
 
     return text_at
 

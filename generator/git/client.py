@@ -3,38 +3,64 @@
 Every call goes through `Git.run` with an argument list, `-c core.quotepath=false`, NUL
 separated output where paths appear, and UTF-8. A failing git call raises `GitError` (a
 `CemsError` carrying an Issue with git's own message); nothing here ever answers "N/A".
-Parsing of git's output lives here too, so `history.py` works with plain dataclasses.
+Objects (trees, released texts) are read through one `git cat-file --batch` process per
+`Git`, kept open while it is used. Parsing of git's output is `parse.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
+import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from generator.content.load import YamlProblem, parse_yaml, split_front_matter
 from generator.core.issues import CemsError, Issue, Severity
+from generator.git.parse import (
+    _COMMIT_MARK,
+    _LOG_FIELDS,
+    _TAG_FIELDS,
+    GITLINK,
+    TREE,
+    FileChange,
+    Ident,
+    LogEntry,
+    Snapshot,
+    TagRef,
+    TagVerification,
+    content_sha256,
+    parse_log,
+    parse_tags,
+    parse_tree,
+    parse_verification,
+    snapshot,
+    trailers,
+)
+
+__all__ = [
+    "RELEASE_PREFIX",
+    "RELEASE_REF_PREFIX",
+    "FileChange",
+    "Git",
+    "GitError",
+    "Ident",
+    "LogEntry",
+    "Snapshot",
+    "TagRef",
+    "TagVerification",
+    "content_sha256",
+    "parse_log",
+    "parse_tags",
+    "parse_verification",
+    "snapshot",
+    "snapshots_at",
+    "trailers",
+]
 
 RELEASE_PREFIX = "release/"
 RELEASE_REF_PREFIX = "refs/tags/" + RELEASE_PREFIX
-_COMMIT_MARK = "\x01\x02cems-commit"  # starts every commit record of `git log`
-_LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B")
-_TAG_FIELDS = (
-    "%(refname)",
-    "%(objecttype)",
-    "%(objectname)",
-    "%(*objectname)",
-    "%(taggername)",
-    "%(taggeremail)",
-    "%(taggerdate:iso-strict)",
-    "%(contents:subject)",
-    "%(contents:body)",
-    "%(contents:signature)",
-)
 
 
 class GitError(CemsError):
@@ -54,57 +80,6 @@ class GitError(CemsError):
         self.stderr = text
 
 
-@dataclass(frozen=True)
-class Ident:
-    """Who did something in git, and when (ISO 8601 with offset)."""
-
-    name: str
-    email: str
-    when: str
-
-
-@dataclass(frozen=True)
-class FileChange:
-    status: str  # A M D R C T (the letter only)
-    path: str  # the path after the change (for D: the deleted path)
-    old_path: str = ""  # for renames and copies
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    commit: str
-    parents: tuple[str, ...]
-    author: Ident
-    committer: Ident
-    message: str
-    files: tuple[FileChange, ...]
-
-    @property
-    def subject(self) -> str:
-        return self.message.split("\n", 1)[0].strip()
-
-
-@dataclass(frozen=True)
-class TagRef:
-    name: str  # e.g. release/2025.1
-    annotated: bool
-    commit: str  # the commit the tag points at (peeled)
-    tagger: Ident | None
-    message: str
-    signed: bool
-    object: str = ""  # the tag object's own id (annotated tags): hashes message and tagger
-
-
-@dataclass(frozen=True)
-class TagVerification:
-    """What `git verify-tag --raw` said about a signed tag."""
-
-    status: str  # good | bad | unknown (no key to check it against, or no gpg/ssh-keygen)
-    kind: str = ""  # gpg | ssh
-    key: str = ""  # GPG fingerprint (upper case) or SSH key fingerprint (SHA256:...)
-    principal: str = ""  # SSH: the allowed-signers principal (e-mail) the key belongs to
-
-
 def _decode(data: bytes) -> str:
     # Paths and messages are UTF-8 in every repository git writes today; a stray byte
     # must not abort a whole build, so it is shown as U+FFFD instead.
@@ -117,6 +92,7 @@ class Git:
     def __init__(self, cwd: Path, env: dict[str, str] | None = None) -> None:
         self.cwd = Path(cwd)
         self.env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})}
+        self._batch: ObjectReader | None = None
 
     def run_bytes(
         self, *args: str, stdin: bytes | None = None, check: bool = True
@@ -223,6 +199,51 @@ class Git:
                 entries.append((path, mode_type_sha[2]))
         return sorted(entries)
 
+    def objects(self) -> ObjectReader:
+        """This repository's `git cat-file --batch` reader (started on first use)."""
+        if self._batch is None:
+            self._batch = ObjectReader(self)
+        return self._batch
+
+    def show(self, spec: str) -> bytes | None:
+        """The blob `spec` names (`<commit>:<path>`), like `git show`; None if there is none."""
+        found = self.objects().read(spec)
+        return found[2] if found is not None and found[1] == "blob" else None
+
+    def ls_trees(self, commits: Iterable[str], under: str) -> dict[str, list[tuple[str, str]]]:
+        """`ls_tree(commit, under)` of many commits from the batch reader: each tree object is
+        read once however many commits share it (50 releases of one folder: ~3 processes' work
+        in one, instead of one `ls-tree` each)."""
+        base = under.strip("/")
+        seen: dict[str, list[tuple[str, str]]] = {}
+        result: dict[str, list[tuple[str, str]]] = {}
+        for commit in dict.fromkeys(commits):
+            found = self.objects().read(f"{commit}:{base}" if base else f"{commit}^{{tree}}")
+            if found is None or found[1] != "tree":
+                result[commit] = []
+                continue
+            files = self._tree_files(found[0], found[2], seen)
+            result[commit] = sorted((f"{base}/{p}" if base else p, sha) for p, sha in files)
+        return result
+
+    def _tree_files(
+        self, tree: str, data: bytes, seen: dict[str, list[tuple[str, str]]]
+    ) -> list[tuple[str, str]]:
+        """(path below the tree, blob id) of every file in a tree object, recursively."""
+        if tree in seen:
+            return seen[tree]
+        files: list[tuple[str, str]] = []
+        for mode, name, sha in parse_tree(data, len(tree) // 2):
+            if mode == TREE:
+                found = self.objects().read(sha)
+                if found is None:
+                    raise GitError(("cat-file",), f"对象缺失 (missing object) {sha}")
+                files += [(f"{name}/{p}", s) for p, s in self._tree_files(sha, found[2], seen)]
+            elif mode != GITLINK:
+                files.append((name, sha))
+        seen[tree] = files
+        return files
+
     def cat_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs from ONE `git cat-file --batch` process."""
         wanted = sorted(set(shas))
@@ -244,144 +265,12 @@ class Git:
         return blobs
 
 
-_SSH_GOOD = re.compile(r'Good "git" signature for (\S+) with \S+ key (SHA256:\S+)')
-_SSH_KEY = re.compile(r"with \S+ key (SHA256:[A-Za-z0-9+/=]+)")
-
-
-def parse_verification(stderr: str, returncode: int) -> TagVerification:
-    """Classify `git verify-tag --raw` output (GnuPG status lines, or ssh-keygen's message)."""
-    if "[GNUPG:]" in stderr:
-        valid = re.search(r"^\[GNUPG:\] VALIDSIG (.*)$", stderr, re.M)
-        if "[GNUPG:] BADSIG" in stderr:
-            return TagVerification("bad", "gpg")
-        if valid:
-            primary = valid.group(1).split()[-1]  # the primary key's fingerprint comes last
-            status = "good" if returncode == 0 else "bad"
-            return TagVerification(status, "gpg", primary.upper())
-        return TagVerification("unknown", "gpg")
-    good = _SSH_GOOD.search(stderr)
-    if good and returncode == 0:
-        return TagVerification("good", "ssh", good.group(2), good.group(1))
-    key = _SSH_KEY.search(stderr)
-    if "Signature verification failed" in stderr or "incorrect signature" in stderr:
-        return TagVerification("bad", "ssh", key.group(1) if key else "")
-    if key or "ssh" in stderr.lower():
-        # e.g. "No principal matched": signed by a key nobody on the roster registered
-        return TagVerification("unknown", "ssh", key.group(1) if key else "")
-    return TagVerification("unknown")
-
-
 def _epoch_to_iso(seconds: str, offset: str) -> str:
     from datetime import datetime, timedelta, timezone
 
     sign = 1 if offset[0] == "+" else -1
     tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
     return datetime.fromtimestamp(int(seconds), tz).isoformat()
-
-
-def parse_log(out: str) -> list[LogEntry]:
-    """Parse `git log -z --name-status` output made with `_COMMIT_MARK` + `_LOG_FIELDS`."""
-    tokens = out.split("\0")
-    entries: list[LogEntry] = []
-    i, n_fields = 0, len(_LOG_FIELDS)
-    while i < len(tokens):
-        if tokens[i].lstrip("\n") != _COMMIT_MARK:
-            i += 1
-            continue
-        fields = tokens[i + 1 : i + 1 + n_fields]
-        i += 1 + n_fields
-        files: list[FileChange] = []
-        while i < len(tokens) and tokens[i].lstrip("\n") != _COMMIT_MARK:
-            status = tokens[i].lstrip("\n")
-            if not status:
-                i += 1
-                continue
-            letter = status[0]
-            if letter in "RC":
-                files.append(FileChange(letter, tokens[i + 2], tokens[i + 1]))
-                i += 3
-            else:
-                files.append(FileChange(letter, tokens[i + 1]))
-                i += 2
-        sha, parents, an, ae, ad, cn, ce, cd, body = fields
-        entries.append(
-            LogEntry(
-                sha,
-                tuple(parents.split()),
-                Ident(an, ae, ad),
-                Ident(cn, ce, cd),
-                body.strip(),
-                tuple(files),
-            )
-        )
-    return entries
-
-
-def parse_tags(out: str) -> list[TagRef]:
-    tags = []
-    for record in out.split("\0\x01"):
-        fields = record.lstrip("\n").split("\0")
-        if len(fields) < len(_TAG_FIELDS):
-            continue
-        ref, objtype, obj, peeled, tname, temail, tdate, subject, body, signature = fields[:10]
-        annotated = objtype == "tag"
-        message = subject + ("\n\n" + body.strip() if body.strip() else "")
-        tagger = Ident(tname, temail.strip("<>"), tdate) if annotated and tname else None
-        tags.append(
-            TagRef(
-                name=ref.removeprefix("refs/tags/"),
-                annotated=annotated,
-                commit=peeled if annotated else obj,
-                tagger=tagger,
-                message=message.strip(),
-                signed=bool(signature.strip()),
-                object=obj if annotated else "",
-            )
-        )
-    return sorted(tags, key=lambda t: t.name)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One document file as it is at a release (or in the working tree)."""
-
-    id: str
-    path: str  # relative to the content root
-    sha256: str
-    edition: str
-    status: str
-    distribution: tuple[str, ...]
-    withdrawal_reason: str
-    text: str
-
-
-def content_sha256(data: bytes) -> str:
-    """sha256 of a text file with line endings normalised (CRLF and CR -> LF), so a Windows
-    checkout (core.autocrlf) hashes the same as the committed blob."""
-    return hashlib.sha256(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")).hexdigest()
-
-
-def snapshot(path: str, data: bytes) -> Snapshot | None:
-    """The control fields of a document file, or None if its front matter cannot be read."""
-    text = data.decode("utf-8-sig", errors="replace")
-    front, _body, _line = split_front_matter(text)
-    try:
-        meta = parse_yaml(front)[0] if front is not None else None
-    except YamlProblem:
-        return None
-    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
-        return None
-    distribution = meta.get("distribution") or ()
-    return Snapshot(
-        id=meta["id"],
-        path=path,
-        sha256=content_sha256(data),
-        edition=str(meta.get("edition", "A")),
-        status=str(meta.get("status", "effective")),
-        distribution=tuple(str(d) for d in distribution) if isinstance(distribution, list) else (),
-        withdrawal_reason=str(meta.get("withdrawal_reason", "")),
-        text=text,
-    )
 
 
 def snapshots_at(
@@ -393,11 +282,11 @@ def snapshots_at(
 ) -> tuple[dict[str, dict[str, Snapshot]], list[str]]:
     """commit -> document id -> Snapshot for the Markdown files below `folder` at each commit.
 
-    One `ls-tree` per commit and one `cat-file --batch` for all their blobs. Also returns the
+    The trees from the batch reader and one `cat-file --batch` for all their blobs. Also returns the
     (commit, path) of files whose front matter could not be read, and duplicate ids; those
     paths (relative to the content root) per commit go into `unreadable` when given.
     """
-    trees = {c: git.ls_tree(c, prefix + folder) for c in dict.fromkeys(commits)}
+    trees = git.ls_trees(commits, prefix + folder)
     blobs = git.cat_blobs(sha for entries in trees.values() for _path, sha in entries)
     parsed: dict[tuple[str, str], Snapshot | None] = {}
     result: dict[str, dict[str, Snapshot]] = {}
@@ -425,7 +314,73 @@ def snapshots_at(
     return result, list(dict.fromkeys(problems))
 
 
-def trailers(message: str, key: str) -> list[tuple[str, str]]:
-    """(name, email) of every `Key: Name <email>` line (git trailer style, any paragraph)."""
-    pattern = re.compile(rf"^{re.escape(key)}:\s*(.*?)\s*<([^<>]*)>\s*$", re.IGNORECASE | re.M)
-    return [(m.group(1), m.group(2)) for m in pattern.finditer(message)]
+class ObjectReader:
+    """One `git cat-file --batch` process answering one object request at a time."""
+
+    def __init__(self, git: Git) -> None:
+        self._git = git
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pid = 0  # the process that started it (a forked worker starts its own)
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None or self._pid != os.getpid():
+            self._pid = os.getpid()
+            command = ["git", "-c", "core.quotepath=false", "cat-file", "--batch"]
+            try:
+                self._process = subprocess.Popen(
+                    command,
+                    cwd=self._git.cwd,
+                    env=self._git.env,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except FileNotFoundError:
+                raise GitError(
+                    ("cat-file",), "找不到 git 程序 (git is not installed)", "GIT-MISSING"
+                ) from None
+            weakref.finalize(self, _close, self._process)
+        return self._process
+
+    def read(self, spec: str) -> tuple[str, str, bytes] | None:
+        """(object id, type, content) of the object `spec` names, or None if there is none."""
+        if "\n" in spec or "\r" in spec:
+            return None
+        process = self._start()
+        stdin, stdout = process.stdin, process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(spec.encode("utf-8") + b"\n")
+            stdin.flush()
+            header = stdout.readline().rstrip(b"\n").split(b" ")
+            if len(header) != 3 or not header[2].isdigit():
+                if not header[0]:  # the process ended
+                    raise GitError(("cat-file",), "git cat-file 意外退出 (exited)")
+                return None  # "<spec> missing" / "ambiguous"
+            data = _read_exactly(stdout, int(header[2]) + 1)[:-1]
+        except OSError as error:
+            raise GitError(("cat-file",), str(error)) from None
+        return header[0].decode("ascii"), header[1].decode("ascii"), data
+
+    def close(self) -> None:
+        if self._process is not None:
+            _close(self._process)
+            self._process = None
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise GitError(("cat-file",), "git cat-file 输出不完整 (truncated output)")
+    return data
+
+
+def _close(process: subprocess.Popen[bytes]) -> None:
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            stream.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
