@@ -138,6 +138,8 @@ def check_attachments(root: Path, records: dict[str, list[SourceFile]]) -> list[
     issues: list[Issue] = []
     for files in records.values():
         for source in files:
+            if source.kind == "csv":
+                continue  # cells are scalars: a table never lists attachments
             for attachment in iter_attachments(source.rel, source.data):
                 parts = tuple(int(p) if p.isdigit() else p for p in attachment.field.split("/"))
                 line = source.line_of((*parts, "path"))

@@ -7,6 +7,7 @@ only when everything succeeded, so a failed build never leaves half-written outp
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,16 +23,17 @@ from generator.content.model import Model
 from generator.content.project import Project, load_project, require_model
 from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
-from generator.control.texts import drafts_view, in_force_view, text_reader
+from generator.control.texts import TextAt, drafts_view, in_force_view, text_reader
 from generator.control.types import History
 from generator.core.config import Config
 from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import CemsError, Issue, Severity, has_errors
-from generator.manifest import GeneratedFile, write_manifest
-from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache
+from generator.manifest import GeneratedFile, sha256_bytes, write_manifest
+from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache, link_or_copy
 from generator.ops.check import locator, status_report
 from generator.ops.digests import built_digests, genuine_digests
 from generator.ops.review_input import build_review_pack, default_period
+from generator.ops.unchanged import build_key, kept_output, record_output
 from generator.render.site.assemble import check_site_templates, render_site
 from generator.render.tables.records import render_record_tables
 from generator.render.tables.writer import render_registers
@@ -162,6 +164,11 @@ def build_all(
             "(another build is writing this output folder; try again when it has finished)"
         ) from None
     try:
+        options = {"pdf": pdf, "copies": copies, "as_of": as_of}
+        key = build_key(config, history, options)
+        kept = kept_output(out_dir, CACHE, key)
+        if kept is not None:  # every input as the last build had it, its output untouched
+            return BuildResult(out_dir, history, kept.files, issues + kept.issues)
         staging = _stage(out_dir)
         try:
             files, site_issues = _build_into(
@@ -180,6 +187,7 @@ def build_all(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _swap_in(staging, out_dir)
+        record_output(out_dir, CACHE, key, files, site_issues)
     finally:
         lock.release()
     return BuildResult(out_dir, history, files, issues + site_issues)
@@ -213,13 +221,7 @@ def _build_into(
     files += render_word(
         drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
     )
-    files += cache.run(
-        "redlines",
-        REPOSITORY_INPUTS,
-        (history,),
-        staging,
-        lambda: Cached(render_redlines(model, history, config, staging, text_at), []),
-    ).files
+    files += _redlines(cache, model, history, config, staging, text_at)
     if copies:
         from generator.render.word.copy import render_all_copies
 
@@ -245,7 +247,8 @@ def _build_into(
     links = _downloads(files) | _attachment_downloads(config, model, staging)
     progress("生成网站和副本核对页 (site and verification pages)")
     built = built_digests(staging, files)
-    digests = genuine_digests(config, model, history, staging / CACHE, built)
+    genuine_key = cache.key("genuine", REPOSITORY_INPUTS, (history, built, config, staging / CACHE))
+    digests = genuine_digests(config, model, history, staging / CACHE, built, genuine_key)
     site_issues = cache.run(
         "site",
         REPOSITORY_INPUTS,
@@ -270,6 +273,41 @@ def _build_into(
         raise CemsError("网站生成失败 (site build failed)", site_issues)
     write_manifest(staging, history.head_commit, files)
     return files, site_issues
+
+
+def _redlines(
+    cache: OutputCache,
+    model: Model,
+    history: History,
+    config: Config,
+    out: Path,
+    text_at: TextAt,
+) -> list[GeneratedFile]:
+    """Each document's redlines, keyed on that document alone: a redline reads the document,
+    its revisions (whose release commit and path name the texts compared) and the template,
+    so editing one document renders only its own again."""
+    template = sha256_bytes(reference_bytes(config))
+    files: list[GeneratedFile] = []
+    for document in model.documents:
+        revisions = history.control(document.id).revisions
+        if len(revisions) < 2:
+            continue
+        one = dataclasses.replace(model, documents=(document,))
+        name = "redlines-" + sha256_bytes(document.id.encode("utf-8"))[:16]
+        files += cache.run(
+            name,
+            (),
+            (document, revisions, template),
+            out,
+            functools.partial(_render_redlines, one, history, config, out, text_at),
+        ).files
+    return sorted(files)
+
+
+def _render_redlines(
+    model: Model, history: History, config: Config, out: Path, text_at: TextAt
+) -> Cached:
+    return Cached(render_redlines(model, history, config, out, text_at), [])
 
 
 def _split_withdrawn(model: Model, history: History) -> tuple[Model, Model]:
@@ -332,7 +370,12 @@ def _copy_downloads(out_dir: Path) -> None:
     shutil.rmtree(docs, ignore_errors=True)
     for part in ("word", "xlsx"):
         if (out_dir / part).is_dir():
-            shutil.copytree(out_dir / part, docs / part, ignore=shutil.ignore_patterns("copies"))
+            shutil.copytree(
+                out_dir / part,
+                docs / part,
+                ignore=shutil.ignore_patterns("copies"),
+                copy_function=link_or_copy,
+            )
 
 
 def _attachment_downloads(config: Config, model: Model, out_dir: Path) -> dict[str, str]:
