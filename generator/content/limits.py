@@ -101,16 +101,22 @@ def _bad_number(value: float | int | Decimal) -> bool:
 
 
 def _clean(data: Any) -> bool:
-    """Whether no value of `data` has an issue below: one loop over the values, each
-    distinct string checked once (the common case: 300,000 CSV cells, nothing to report)."""
+    """Whether no value of `data` has an issue below: one loop over the values, each value
+    object checked once (the common case: 300,000 CSV cells sharing a few hundred objects,
+    nothing to report; the values stay alive in `data`, so their ids are unique)."""
     todo, seen = [data], set()
     while todo:
         value = todo.pop()
-        if isinstance(value, str):
-            if value not in seen:
-                if XML_ILLEGAL.search(value) or PLACEHOLDER in value:
-                    return False
-                seen.add(value)
+        kind = type(value)
+        if kind is dict:
+            todo.extend(value.values())
+        elif kind is list:
+            todo.extend(value)
+        elif id(value) in seen:
+            continue
+        elif isinstance(value, str):
+            if XML_ILLEGAL.search(value) or PLACEHOLDER in value:
+                return False
         elif isinstance(value, dict):
             todo.extend(value.values())
         elif isinstance(value, list):
@@ -118,6 +124,7 @@ def _clean(data: Any) -> bool:
         elif isinstance(value, float | int | Decimal) and not isinstance(value, bool):
             if _bad_number(value):
                 return False
+        seen.add(id(value))
     return True
 
 

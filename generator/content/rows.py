@@ -48,7 +48,7 @@ def table_is_valid(validator: Any, schema: dict[str, Any], data: Any) -> bool:
     means "not known to be valid" (run the full validation to find and describe the errors).
 
     The rows list is checked without its items by the full schema, and each row by its keys
-    and distinct cells; cells of the same column, type and text share one answer."""
+    and its cells; a value object met again in a column shares the first answer."""
     item = _flat_row_schema(schema)
     rows = data.get("rows") if isinstance(data, dict) else None
     if item is None or not isinstance(rows, list):
@@ -60,9 +60,12 @@ def table_is_valid(validator: Any, schema: dict[str, Any], data: Any) -> bool:
     props: dict[str, Any] = item.get("properties", {})
     required = set(item.get("required", []))
     closed = item.get("additionalProperties", True) is False
-    columns = {name: validator.evolve(schema=sub) for name, sub in props.items()}
+    # per column: its validator and the answers so far, by value object (the loader shares one
+    # object per distinct cell text; the rows hold every value alive, so ids stay unique)
+    columns: dict[str, tuple[Any, dict[int, bool]]] = {
+        name: (validator.evolve(schema=sub), {}) for name, sub in props.items()
+    }
     key_sets: dict[tuple[str, ...], bool] = {}
-    cells: dict[tuple[str, type, str], bool] = {}
     for row in rows:
         if not isinstance(row, dict):
             return False
@@ -77,10 +80,9 @@ def table_is_valid(validator: Any, schema: dict[str, Any], data: Any) -> bool:
             column = columns.get(name)
             if column is None:  # an allowed extra column (additionalProperties: true)
                 continue
-            cell = (name, type(value), str(value))
-            ok = cells.get(cell)
+            ok = column[1].get(id(value))
             if ok is None:
-                ok = cells[cell] = bool(column.is_valid(value))
+                ok = column[1][id(value)] = bool(column[0].is_valid(value))
             if not ok:
                 return False
     return True
