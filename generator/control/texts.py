@@ -21,9 +21,14 @@ TextAt = Callable[[str, str], "str | None"]
 
 
 def text_reader(config: Config, history: History) -> TextAt:
-    """`text_at(document_id, revision_label)`: the Markdown file of that released revision."""
+    """`text_at(document_id, revision_label)`: the Markdown file of that released revision.
+    The first call reads every released revision's text with one `git cat-file` process."""
     git = Git(config.root)
     prefix = git.prefix() if git.toplevel() is not None else ""
+    texts: dict[str, bytes | None] = {}
+
+    def spec(revision: Revision) -> str:
+        return f"{revision.release.commit}:{prefix}{revision.path}"
 
     def text_at(document_id: str, label: str) -> str | None:
         revision = next(
@@ -31,7 +36,11 @@ def text_reader(config: Config, history: History) -> TextAt:
         )
         if revision is None:
             return None
-        shown = git.show(f"{revision.release.commit}:{prefix}{revision.path}")
+        if not texts:
+            released = [r for c in history.documents.values() for r in c.revisions]
+            found = git.read_objects(spec(r) for r in released)
+            texts.update({k: v[2] if v and v[1] == "blob" else None for k, v in found.items()})
+        shown = texts.get(spec(revision))
         return shown.decode("utf-8-sig") if shown is not None else None
 
     return text_at
