@@ -1,6 +1,7 @@
 """Build stage: the whole pipeline — load, validate, history, Word copies, registers, site, manifest.
 
-Reads top to bottom like the pipeline. Output is staged in a sibling folder and swapped in
+Reads top to bottom like the pipeline. The renderers are imported when a build renders (a
+kept, unchanged build loads none of them: matplotlib, python-docx, MkDocs). Output is staged in a sibling folder and swapped in
 only when everything succeeded, so a failed build never leaves half-written output behind.
 """
 
@@ -17,7 +18,6 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from generator.carbon.calc.inventory import inventory_years
 from generator.content.attachments import iter_attachments, resolve_inside
 from generator.content.model import Model
 from generator.content.project import Project, load_project, require_model
@@ -30,18 +30,7 @@ from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, sha256_bytes, write_manifest
 from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache, link_or_copy
-from generator.ops.check import locator, status_report
-from generator.ops.digests import built_digests, genuine_digests
-from generator.ops.review_input import build_review_pack, default_period
 from generator.ops.unchanged import build_key, kept_output, record_output
-from generator.render.site.assemble import check_site_templates, render_site
-from generator.render.tables.records import render_record_tables
-from generator.render.tables.writer import render_registers
-from generator.render.word.copy import reference_bytes, render_word
-from generator.render.word.emission_report import render_emission_reports
-from generator.render.word.redline import render_redlines
-from generator.render.word.report import render_assessment_reports
-from generator.render.word.review_pack import render_review_pack
 
 Progress = Callable[[str], None]
 CACHE = ".cache"
@@ -144,7 +133,6 @@ def build_all(
     project = load_project(config)
     model = require_model(project)
     issues = [i for i in project.issues if i.severity is Severity.WARNING]
-    preflight(config)
 
     progress("读取 git 历史 (reading git history)")
     history, history_issues = read_history(config, model)
@@ -169,6 +157,7 @@ def build_all(
         kept = kept_output(out_dir, CACHE, key)
         if kept is not None:  # every input as the last build had it, its output untouched
             return BuildResult(out_dir, history, kept.files, issues + kept.issues)
+        preflight(config)
         staging = _stage(out_dir)
         try:
             files, site_issues = _build_into(
@@ -206,6 +195,12 @@ def _build_into(
     as_of: str | None,
 ) -> tuple[list[GeneratedFile], list[Issue]]:
     """Every output into the (empty) staging folder; returns the files and the site's issues."""
+    from generator.ops.check import locator
+    from generator.ops.digests import built_digests, genuine_digests
+    from generator.render.site.assemble import render_site
+    from generator.render.word.copy import render_word
+    from generator.render.word.review_pack import render_review_pack
+
     model = require_model(project)
     cache = OutputCache(staging / CACHE / "outputs", config)
     progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
@@ -286,6 +281,8 @@ def _redlines(
     """Each document's redlines, keyed on that document alone: a redline reads the document,
     its revisions (whose release commit and path name the texts compared) and the template,
     so editing one document renders only its own again."""
+    from generator.render.word.copy import reference_bytes
+
     template = sha256_bytes(reference_bytes(config))
     files: list[GeneratedFile] = []
     for document in model.documents:
@@ -307,6 +304,8 @@ def _redlines(
 def _render_redlines(
     model: Model, history: History, config: Config, out: Path, text_at: TextAt
 ) -> Cached:
+    from generator.render.word.redline import render_redlines
+
     return Cached(render_redlines(model, history, config, out, text_at), [])
 
 
@@ -321,6 +320,11 @@ def _split_withdrawn(model: Model, history: History) -> tuple[Model, Model]:
 
 def _tables(model: Model, history: History, config: Config, out: Path) -> list[GeneratedFile]:
     """Registers, a generic table for every other record type, and the carbon reports."""
+    from generator.render.tables.records import render_record_tables
+    from generator.render.tables.writer import render_registers
+    from generator.render.word.emission_report import render_emission_reports
+    from generator.render.word.report import render_assessment_reports
+
     registers = render_registers(model, history, config, out)
     # every other record type gets a generic table, so each register page has a workbook
     designed = {
@@ -348,6 +352,9 @@ def _table_inputs(model: Model, history: History) -> tuple[Any, ...]:
 
 def preflight(config: Config) -> None:
     """The repository's templates are usable (before minutes of rendering fail on them)."""
+    from generator.render.site.assemble import check_site_templates
+    from generator.render.word.copy import reference_bytes
+
     check_site_templates(config)
     reference_bytes(config)
 
@@ -356,6 +363,10 @@ def _running_state(
     model: Model, history: History, as_of: str | None, locate: Any
 ) -> tuple[StatusReport, tuple[ReviewPack, ...]]:
     """Findings of `cems check` and the review pack of the latest year, for the site."""
+    from generator.carbon.calc.inventory import inventory_years
+    from generator.ops.check import status_report
+    from generator.ops.review_input import build_review_pack, default_period
+
     when = date.fromisoformat(as_of or history.head_date or date.today().isoformat())
     reviewed = apply_reviews(history, model, when.isoformat())
     status, _issues = status_report(model, when, reviewed, locate)
