@@ -158,16 +158,20 @@ def run(args: argparse.Namespace, tmp: Path) -> list[Row]:
     make_repository(root, args.documents, args.commits, args.releases, args.rows)
     print(f"synthetic repository: {time.perf_counter() - started:.1f} s", flush=True)
     history = history_seconds(root, args.releases)
+    print(f"read_history: {history:.2f} s", flush=True)
     cold = build(root, out)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # kB on Linux
     print(f"cold build: {cold:.1f} s, peak {peak / 2**20:.0f} MiB", flush=True)
     again = build(root, out)
-    edit_one(root)
-    edited = build(root, out)
+    print(f"no-change rebuild: {again:.2f} s", flush=True)
     validate, done = cli("validate", "--root", str(root))
     assert done.returncode == 0, done.stdout.decode()[-2000:]
     check, _ = cli("check", "--root", str(root))
     carbon, _ = cli("carbon", "--root", str(root))
+    print(f"validate {validate:.2f} s, check {check:.2f} s, carbon {carbon:.2f} s", flush=True)
+    edit_one(root)
+    edited = build(root, out)
+    print(f"rebuild after one-document edit: {edited:.2f} s", flush=True)
     word = docx_floor(args.documents, tmp / "floor-docx")
     site = mkdocs_floor(out / "site-src", tmp)
     floor = word + site

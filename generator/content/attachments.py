@@ -47,11 +47,12 @@ def iter_attachments(record_path: str, data: Any, prefix: str = "") -> Iterator[
                             str(item["sha256"]).lower(),
                             str(item.get("title", "")),
                         )
-            else:
+            elif isinstance(value, dict | list):
                 yield from iter_attachments(record_path, value, where + "/")
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            yield from iter_attachments(record_path, item, f"{prefix}{index}/")
+            if isinstance(item, dict | list):  # not per scalar (300,000 CSV cells)
+                yield from iter_attachments(record_path, item, f"{prefix}{index}/")
 
 
 def lfs_oid(head: bytes) -> str | None:
@@ -137,6 +138,8 @@ def check_attachments(root: Path, records: dict[str, list[SourceFile]]) -> list[
     issues: list[Issue] = []
     for files in records.values():
         for source in files:
+            if source.kind == "csv":
+                continue  # cells are scalars: a table never lists attachments
             for attachment in iter_attachments(source.rel, source.data):
                 parts = tuple(int(p) if p.isdigit() else p for p in attachment.field.split("/"))
                 line = source.line_of((*parts, "path"))

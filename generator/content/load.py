@@ -366,13 +366,20 @@ def load_csv_file(path: Path, rel: str, row_schema: dict[str, Any] | None) -> So
         source.data = {"rows": rows}
         return source
     header = [h.strip() for h in table[0][1]]
+    # each column's distinct cells are typed once (the values are immutable: shared)
+    columns: list[tuple[str, Any, dict[str, Any]]] = [
+        (name, props.get(name, {}).get("type", "string"), {}) for name in header
+    ]
+    # a cell's line is its row's: `line_of(("rows", i, name))` finds it at ("rows", i)
     for index, (line, cells) in enumerate(table[1:]):
         row: dict[str, Any] = {}
-        for name, cell in zip(header, cells, strict=False):
-            value = _coerce(cell.strip(), props.get(name, {}).get("type", "string"))
+        for (name, types, typed), cell in zip(columns, cells, strict=False):
+            if cell in typed:
+                value = typed[cell]
+            else:
+                value = typed[cell] = _coerce(cell.strip(), types)
             if value is not None:
                 row[name] = value
-            source.positions[("rows", index, name)] = line
         if len(cells) != len(header):
             source.issues.append(
                 Issue(

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from generator.content.discover import Sources
 from generator.content.limits import after_limit, empty_record, latest_allowed, value_issues
 from generator.content.load import SourceFile
+from generator.content.rows import table_is_valid
 from generator.content.schemas import SchemaSet
 from generator.content.signs import negative_readings
 from generator.content.xref import (
@@ -199,17 +200,37 @@ def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]
             yield error
 
 
+class Validators:
+    """One validator per schema (its references inlined once, not once per file)."""
+
+    def __init__(self, validator_class: Any, schemas: SchemaSet) -> None:
+        self._class, self._schemas = validator_class, schemas
+        self._made: dict[int, tuple[dict[str, Any], Any]] = {}
+
+    def __call__(self, schema: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+        """(the inlined schema, its validator)."""
+        if id(schema) not in self._made:
+            inlined = self._schemas.inlined(schema)
+            validator = self._class(
+                inlined,
+                registry=self._schemas.registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+            self._made[id(schema)] = (inlined, validator)
+        return self._made[id(schema)]
+
+
 def validate_file(
-    source: SourceFile, schema: dict[str, Any], validator_class: Any, schemas: SchemaSet
+    source: SourceFile, schema: dict[str, Any], validators: Validators, tables: bool = False
 ) -> list[Issue]:
+    """The issues of one file. With `tables`, a CSV file is first checked per distinct cell
+    (`rows.table_is_valid`); only a file that fails it is validated row by row for messages."""
     if source.issues:
         return list(source.issues)
-    validator = validator_class(
-        schemas.inlined(schema),
-        registry=schemas.registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+    inlined, validator = validators(schema)
     issues = list(value_issues(source.rel, source.data, source.line_of))
+    if tables and source.kind == "csv" and table_is_valid(validator, inlined, source.data):
+        return issues
     for error in _leaf_errors(validator.iter_errors(source.data)):
         message, path, hint = _describe(error)
         line = source.line_of(tuple(path))
@@ -315,12 +336,11 @@ def validate_sources(
     broken = broken_reference_kinds(sources)
     suppressed = [0]
     validator_class = _make_validator_class(index, latest_allowed(today), broken, suppressed)
+    validators = Validators(validator_class, schemas)
     if sources.organisation:
-        issues += validate_file(
-            sources.organisation, schemas.organisation, validator_class, schemas
-        )
+        issues += validate_file(sources.organisation, schemas.organisation, validators)
     for doc in sources.documents:
-        issues += validate_file(doc, schemas.document, validator_class, schemas)
+        issues += validate_file(doc, schemas.document, validators)
     for record_type, files in sources.records.items():
         schema = schemas.records[record_type]
         for rec in files:
@@ -328,7 +348,8 @@ def validate_sources(
             if empty:
                 issues.append(empty)
                 continue
-            issues += validate_file(rec, schema, validator_class, schemas)
+            # per distinct cell unless references of a broken kind are being counted
+            issues += validate_file(rec, schema, validators, tables=not broken)
     if suppressed[0]:
         issues.append(suppressed_issue(suppressed[0], broken))
     org = (
@@ -365,9 +386,8 @@ def validate_documents_alone(documents: list[SourceFile], schemas: SchemaSet) ->
     """Documents' front matter against the document schema only: no cross-file rules, no
     reference resolution (how a release's documents are checked against the schemas of their
     release commit, where the rest of that commit's files are not loaded)."""
-    validator_class = _alone_validator_class()
-    schema = schemas.inlined(schemas.document)  # once, not once per file
+    validators = Validators(_alone_validator_class(), schemas)  # inlines the schema once
     issues: list[Issue] = []
     for doc in documents:
-        issues += validate_file(doc, schema, validator_class, schemas)
+        issues += validate_file(doc, schemas.document, validators)
     return issues

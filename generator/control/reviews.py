@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.content.model import Model
+from generator.content.model import Model, Person
 from generator.control.identity import person_by_email
 from generator.control.types import MEANING_AUTHOR, MEANING_REVIEW, Change, Signature
 from generator.core.issues import Issue, Severity
@@ -56,12 +56,15 @@ class Reviews:
     issues: list[Issue] = field(default_factory=list)
     _merges: dict[str, list[tuple[LogEntry, str, str]]] = field(default_factory=dict)
     _reported: set[tuple[str, str]] = field(default_factory=set)
+    _people: dict[str, Person | None] = field(default_factory=dict)  # by e-mail, as written
 
     def __post_init__(self) -> None:
         self._merges = merge_reviews(self.log)
 
     def _signature(self, ident: Ident, meaning: str) -> Signature:
-        person = person_by_email(self.model, ident.email)
+        if ident.email not in self._people:
+            self._people[ident.email] = person_by_email(self.model, ident.email)
+        person = self._people[ident.email]
         return Signature(ident.name, ident.email, ident.when, meaning, person.id if person else "")
 
     def _reject(self, entry: LogEntry, email: str, message: str) -> None:

@@ -2,7 +2,7 @@
 
 Controlled copies of a document that has unreleased edits must show the revision in force,
 not the draft; redlines compare two released texts. Both read the file as it was in the
-release commit (`git show <commit>:<path>`), so nothing is kept twice.
+release commit (`<commit>:<path>`, one `git cat-file` process), so nothing is kept twice.
 """
 
 from __future__ import annotations
@@ -21,9 +21,14 @@ TextAt = Callable[[str, str], "str | None"]
 
 
 def text_reader(config: Config, history: History) -> TextAt:
-    """`text_at(document_id, revision_label)`: the Markdown file of that released revision."""
+    """`text_at(document_id, revision_label)`: the Markdown file of that released revision.
+    The first call reads every released revision's text with one `git cat-file` process."""
     git = Git(config.root)
     prefix = git.prefix() if git.toplevel() is not None else ""
+    texts: dict[str, bytes | None] = {}
+
+    def spec(revision: Revision) -> str:
+        return f"{revision.release.commit}:{prefix}{revision.path}"
 
     def text_at(document_id: str, label: str) -> str | None:
         revision = next(
@@ -31,10 +36,12 @@ def text_reader(config: Config, history: History) -> TextAt:
         )
         if revision is None:
             return None
-        shown = git.run_bytes(
-            "show", f"{revision.release.commit}:{prefix}{revision.path}", check=False
-        )
-        return shown.stdout.decode("utf-8-sig") if shown.returncode == 0 else None
+        if not texts:
+            released = [r for c in history.documents.values() for r in c.revisions]
+            found = git.read_objects(spec(r) for r in released)
+            texts.update({k: v[2] if v and v[1] == "blob" else None for k, v in found.items()})
+        shown = texts.get(spec(revision))
+        return shown.decode("utf-8-sig") if shown is not None else None
 
     return text_at
 

@@ -1,12 +1,14 @@
 """Build stage: the whole pipeline — load, validate, history, Word copies, registers, site, manifest.
 
-Reads top to bottom like the pipeline. Output is staged in a sibling folder and swapped in
+Reads top to bottom like the pipeline. The renderers are imported when a build renders (a
+kept, unchanged build loads none of them: matplotlib, python-docx, MkDocs). Output is staged in a sibling folder and swapped in
 only when everything succeeded, so a failed build never leaves half-written output behind.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,31 +18,20 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from generator.carbon.calc.inventory import inventory_years
 from generator.content.attachments import iter_attachments, resolve_inside
 from generator.content.model import Model
 from generator.content.project import Project, load_project, require_model
 from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
-from generator.control.texts import drafts_view, in_force_view, text_reader
+from generator.control.texts import TextAt, drafts_view, in_force_view, text_reader
 from generator.control.types import History
 from generator.core.config import Config
 from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import CemsError, Issue, Severity, has_errors
-from generator.manifest import GeneratedFile, write_manifest
-from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache
-from generator.ops.check import locator, status_report
+from generator.manifest import GeneratedFile, sha256_bytes, write_manifest
+from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache, link_or_copy
 from generator.ops.digest_register import SITE_REGISTER, entries_of, write_register
-from generator.ops.digests import built_digests, genuine_digests
-from generator.ops.review_input import build_review_pack, default_period
-from generator.render.site.assemble import check_site_templates, render_site
-from generator.render.tables.records import render_record_tables
-from generator.render.tables.writer import render_registers
-from generator.render.word.copy import reference_bytes, render_word
-from generator.render.word.emission_report import render_emission_reports
-from generator.render.word.redline import render_redlines
-from generator.render.word.report import render_assessment_reports
-from generator.render.word.review_pack import render_review_pack
+from generator.ops.unchanged import build_key, kept_output, record_output
 
 Progress = Callable[[str], None]
 CACHE = ".cache"
@@ -143,7 +134,6 @@ def build_all(
     project = load_project(config)
     model = require_model(project)
     issues = [i for i in project.issues if i.severity is Severity.WARNING]
-    preflight(config)
 
     progress("读取 git 历史 (reading git history)")
     history, history_issues = read_history(config, model)
@@ -163,6 +153,12 @@ def build_all(
             "(another build is writing this output folder; try again when it has finished)"
         ) from None
     try:
+        options = {"pdf": pdf, "copies": copies, "as_of": as_of}
+        key = build_key(config, history, options)
+        kept = kept_output(out_dir, CACHE, key)
+        if kept is not None:  # every input as the last build had it, its output untouched
+            return BuildResult(out_dir, history, kept.files, issues + kept.issues)
+        preflight(config)
         staging = _stage(out_dir)
         try:
             files, site_issues = _build_into(
@@ -181,6 +177,7 @@ def build_all(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _swap_in(staging, out_dir)
+        record_output(out_dir, CACHE, key, files, site_issues)
     finally:
         lock.release()
     return BuildResult(out_dir, history, files, issues + site_issues)
@@ -199,6 +196,12 @@ def _build_into(
     as_of: date | None,
 ) -> tuple[list[GeneratedFile], list[Issue]]:
     """Every output into the (empty) staging folder; returns the files and the site's issues."""
+    from generator.ops.check import locator
+    from generator.ops.digests import built_digests, genuine_digests
+    from generator.render.site.assemble import render_site
+    from generator.render.word.copy import render_word
+    from generator.render.word.review_pack import render_review_pack
+
     model = require_model(project)
     cache = OutputCache(staging / CACHE / "outputs", config)
     progress(f"生成 Word 受控副本 (Word copies, {len(model.documents)} documents)")
@@ -214,13 +217,7 @@ def _build_into(
     files += render_word(
         drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
     )
-    files += cache.run(
-        "redlines",
-        REPOSITORY_INPUTS,
-        (history,),
-        staging,
-        lambda: Cached(render_redlines(model, history, config, staging, text_at), []),
-    ).files
+    files += _redlines(cache, model, history, config, staging, text_at)
     if copies:
         from generator.render.word.copy import render_all_copies
 
@@ -246,7 +243,8 @@ def _build_into(
     links = _downloads(files) | _attachment_downloads(config, model, staging)
     progress("生成网站和副本核对页 (site and verification pages)")
     built = built_digests(staging, files)
-    digests = genuine_digests(config, model, history, staging / CACHE, built)
+    genuine_key = cache.key("genuine", REPOSITORY_INPUTS, (history, built, config, staging / CACHE))
+    digests = genuine_digests(config, model, history, staging / CACHE, built, genuine_key)
     site_issues = cache.run(
         "site",
         REPOSITORY_INPUTS,
@@ -274,6 +272,45 @@ def _build_into(
     return files, site_issues
 
 
+def _redlines(
+    cache: OutputCache,
+    model: Model,
+    history: History,
+    config: Config,
+    out: Path,
+    text_at: TextAt,
+) -> list[GeneratedFile]:
+    """Each document's redlines, keyed on that document alone: a redline reads the document,
+    its revisions (whose release commit and path name the texts compared) and the template,
+    so editing one document renders only its own again."""
+    from generator.render.word.copy import reference_bytes
+
+    template = sha256_bytes(reference_bytes(config))
+    files: list[GeneratedFile] = []
+    for document in model.documents:
+        revisions = history.control(document.id).revisions
+        if len(revisions) < 2:
+            continue
+        one = dataclasses.replace(model, documents=(document,))
+        name = "redlines-" + sha256_bytes(document.id.encode("utf-8"))[:16]
+        files += cache.run(
+            name,
+            (),
+            (document, revisions, template),
+            out,
+            functools.partial(_render_redlines, one, history, config, out, text_at),
+        ).files
+    return sorted(files)
+
+
+def _render_redlines(
+    model: Model, history: History, config: Config, out: Path, text_at: TextAt
+) -> Cached:
+    from generator.render.word.redline import render_redlines
+
+    return Cached(render_redlines(model, history, config, out, text_at), [])
+
+
 def _split_withdrawn(model: Model, history: History) -> tuple[Model, Model]:
     """(documents that are not withdrawn, withdrawn documents still in the working tree)."""
     gone = tuple(
@@ -285,6 +322,11 @@ def _split_withdrawn(model: Model, history: History) -> tuple[Model, Model]:
 
 def _tables(model: Model, history: History, config: Config, out: Path) -> list[GeneratedFile]:
     """Registers, a generic table for every other record type, and the carbon reports."""
+    from generator.render.tables.records import render_record_tables
+    from generator.render.tables.writer import render_registers
+    from generator.render.word.emission_report import render_emission_reports
+    from generator.render.word.report import render_assessment_reports
+
     registers = render_registers(model, history, config, out)
     # every other record type gets a generic table, so each register page has a workbook
     designed = {
@@ -312,6 +354,9 @@ def _table_inputs(model: Model, history: History) -> tuple[Any, ...]:
 
 def preflight(config: Config) -> None:
     """The repository's templates are usable (before minutes of rendering fail on them)."""
+    from generator.render.site.assemble import check_site_templates
+    from generator.render.word.copy import reference_bytes
+
     check_site_templates(config)
     reference_bytes(config)
 
@@ -320,6 +365,10 @@ def _running_state(
     model: Model, history: History, as_of: date | None, locate: Any
 ) -> tuple[StatusReport, tuple[ReviewPack, ...]]:
     """Findings of `cems check` and the review pack of the latest year, for the site."""
+    from generator.carbon.calc.inventory import inventory_years
+    from generator.ops.check import status_report
+    from generator.ops.review_input import build_review_pack, default_period
+
     when = as_of or history.head_date or date.today()
     reviewed = apply_reviews(history, model, when)
     status, _issues = status_report(model, when, reviewed, locate)
@@ -334,7 +383,12 @@ def _copy_downloads(out_dir: Path) -> None:
     shutil.rmtree(docs, ignore_errors=True)
     for part in ("word", "xlsx"):
         if (out_dir / part).is_dir():
-            shutil.copytree(out_dir / part, docs / part, ignore=shutil.ignore_patterns("copies"))
+            shutil.copytree(
+                out_dir / part,
+                docs / part,
+                ignore=shutil.ignore_patterns("copies"),
+                copy_function=link_or_copy,
+            )
 
 
 def _attachment_downloads(config: Config, model: Model, out_dir: Path) -> dict[str, str]:

@@ -3,8 +3,8 @@
 An entry is keyed by a digest of everything the output depends on: the code of cems and its
 shipped resources, the repository files the renderer reads (content, records, schemas,
 templates, mkdocs.yml), the history it is handed, and any extra inputs (download links, a
-version name). A hit copies the stored files into the staging folder, so a build that changes
-nothing does no rendering; a miss renders and stores. Entries live under
+version name). A hit hard-links the stored files into the staging folder (copies where links
+fail), so a build that changes nothing does no rendering; a miss renders and stores. Entries live under
 `<out>/.cache/outputs/`; the newest entries per renderer are kept and the rest pruned.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -93,11 +94,20 @@ class OutputCache:
         self.config = config
         self.code = code_fingerprint()
         self._trees: dict[tuple[tuple[str, ...], frozenset[str]], str] = {}
+        self._histories: dict[int, tuple[History, str]] = {}  # the object kept: ids stay unique
 
     def _tree(self, parts: tuple[str, ...], skip: frozenset[str]) -> str:
         if (parts, skip) not in self._trees:
             self._trees[parts, skip] = tree_digest(self.config.root, parts, skip)
         return self._trees[parts, skip]
+
+    def _repr(self, value: Any) -> str:
+        """`stable_repr`, once per History object (several renderers are keyed on one)."""
+        if not isinstance(value, History):
+            return stable_repr(value)
+        if id(value) not in self._histories:
+            self._histories[id(value)] = (value, stable_repr(value))
+        return self._histories[id(value)][1]
 
     def key(
         self,
@@ -108,7 +118,7 @@ class OutputCache:
     ) -> str:
         digest = hashlib.sha256()
         tree = self._tree(parts, skip)
-        for piece in (self.code, name, tree, *(stable_repr(i) for i in inputs)):
+        for piece in (self.code, name, tree, *(self._repr(i) for i in inputs)):
             digest.update(piece.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
@@ -147,28 +157,37 @@ class OutputCache:
         index = entry / "index.json"
         if not index.is_file():
             return None
+        restored: list[Path] = []
         try:
             data = json.loads(index.read_text(encoding="utf-8"))
             for rel in data["paths"]:
-                target = out_dir / rel
+                source, target = entry / "files" / rel, out_dir / rel
+                if _stamp(source) != data["stamps"][rel]:  # changed since stored: damaged
+                    raise ValueError(rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _copy(entry / "files" / rel, target)
-        except (OSError, ValueError, KeyError):
-            return None  # a damaged entry is rendered again
-        files = [GeneratedFile(**f) for f in data["files"]]
-        issues = [_issue(i) for i in data["issues"]]
+                link_or_copy(source, target)
+                restored.append(target)
+            files = [GeneratedFile(**f) for f in data["files"]]
+            issues = [issue_from_dict(i) for i in data["issues"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            for target in restored:  # a damaged entry is rendered again, from no half of it
+                target.unlink(missing_ok=True)
+            return None
         return Cached(files, issues)
 
     def _store(self, entry: Path, out_dir: Path, paths: list[str], result: Cached) -> None:
         partial = entry.with_name(entry.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         try:
+            stamps = {}
             for rel in paths:
                 target = partial / "files" / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _copy(out_dir / rel, target)
+                link_or_copy(out_dir / rel, target)
+                stamps[rel] = _stamp(target)
             index = {
                 "paths": paths,
+                "stamps": stamps,
                 "files": [f.to_dict() for f in result.files],
                 "issues": [i.to_dict() for i in result.issues],
             }
@@ -197,14 +216,26 @@ def _files_under(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
 
 
-def _copy(source: Path, target: Path) -> None:
-    """A real copy: a later stage may rewrite an output in place, which must not reach the cache."""
-    if target.exists():
+def _stamp(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """`target` as a hard link to `source` (no bytes copied), or a copy where the file system
+    cannot link. An entry shares its files with the outputs restored from it: anything that
+    rewrites one in place changes its size or time, and `_restore` then treats the entry as
+    damaged, so a changed file never comes back from the cache."""
+    target = Path(target)
+    if target.exists() or target.is_symlink():
         target.unlink()
-    shutil.copyfile(source, target)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
-def _issue(data: dict[str, Any]) -> Issue:
+def issue_from_dict(data: dict[str, Any]) -> Issue:
     return Issue(
         data["file"],
         data.get("line"),

@@ -10,6 +10,7 @@ a holder can compare the digest `cems verify` prints with the published one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from generator.render.word.context import MASTER_NUMBER
 from generator.render.word.copy import cache_key, renderer_fingerprint
 
 CACHE_FILE = "genuine.json"
+ALL_FILE = "genuine-all.json"  # the whole answer, under the key of all its inputs
 Digests = dict[tuple[str, str], list[tuple[str, str]]]
 BUILT_FOLDERS = ("word/copies", "word/reports", "word/withdrawn")
 WITHDRAWN_MASTER = "母本（作废标记）"
@@ -55,10 +57,48 @@ def _master_first(row: tuple[str, str]) -> tuple[bool, str]:
 
 
 def genuine_digests(
-    config: Config, model: Model, history: History, cache_dir: Path, built: Digests
+    config: Config, model: Model, history: History, cache_dir: Path, built: Digests, key: str = ""
 ) -> Digests:
     """(document id, revision) -> [(分发号, digest)] for every released revision: the copies
-    built now, and the master copy of every earlier revision rendered again (cached)."""
+    built now, and the master copy of every earlier revision rendered again (cached).
+
+    `key`, when given, is a digest of every input (the repository, the history, `built`, the
+    code): the whole answer is kept under it, so an unchanged build reads one file instead of
+    re-deriving 2,600 copies' contexts to look each one up."""
+    kept = _kept(cache_dir / ALL_FILE, key)
+    if kept is not None:
+        return kept
+    result = _genuine_digests(config, model, history, cache_dir, built)
+    if key:
+        rows = [
+            [doc_id, label, [list(row) for row in digests]]
+            for (doc_id, label), digests in result.items()
+        ]
+        with contextlib.suppress(OSError):
+            (cache_dir / ALL_FILE).write_text(
+                json.dumps({"key": key, "digests": rows}, ensure_ascii=False), encoding="utf-8"
+            )
+    return result
+
+
+def _kept(path: Path, key: str) -> Digests | None:
+    if not key:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") != key:
+            return None
+        return {
+            (str(doc_id), str(label)): [(str(n), str(d)) for n, d in rows]
+            for doc_id, label, rows in data["digests"]
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _genuine_digests(
+    config: Config, model: Model, history: History, cache_dir: Path, built: Digests
+) -> Digests:
     cache_path = cache_dir / CACHE_FILE
     try:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))

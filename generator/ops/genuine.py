@@ -48,6 +48,8 @@ class GenuineCopies:
         self.template = reference_bytes(config)
         self._text_at: TextAt | None = None
         self._trees: dict[str, Path] = {}
+        self._git: Git | None = None
+        self._prefix = ""
 
     @property
     def text_at(self) -> TextAt:
@@ -162,12 +164,14 @@ class GenuineCopies:
         if commit in self._trees:
             return self._trees[commit]
         target = self.workdir / "trees" / commit[:16]
-        git = Git(self.config.root)
-        prefix = git.prefix() if git.toplevel() is not None else ""
+        if self._git is None:  # one git (and its object reader) for every release's images
+            self._git = Git(self.config.root)
+            self._prefix = self._git.prefix() if self._git.toplevel() is not None else ""
+        git, prefix = self._git, self._prefix
         try:
             entries = [
                 (path, sha)
-                for path, sha in git.ls_tree(commit, prefix + "content")
+                for path, sha in git.ls_trees([commit], prefix + "content")[commit]
                 if Path(path).suffix.lower() in IMAGE_SUFFIXES
             ]
             blobs = git.cat_blobs(sha for _path, sha in entries)

@@ -71,6 +71,25 @@ def test_every_output_is_in_the_manifest_and_stale_files_do_not_survive(
             assert first[path]["sha256"] == entry["sha256"], path
 
 
+def test_an_unchanged_build_keeps_its_output_and_a_touched_one_is_rebuilt(
+    vorg: VerifyOrg, tmp_path: Path
+) -> None:
+    """Nothing changed: the output folder is kept as it is (no file rewritten). One output
+    file edited by hand: the next build is a full one and writes the genuine file again."""
+    out = tmp_path / "build"
+    assert build(vorg.root, out) == 0
+    copy = next((out / "word").glob("CEMS-QP-01*.docx"))
+    genuine, written = copy.read_bytes(), copy.stat().st_mtime_ns
+    assert build(vorg.root, out) == 0
+    assert copy.stat().st_mtime_ns == written  # kept, not rewritten
+    copy.write_bytes(genuine + b"edited")
+    (out / "site" / "stale.html").write_text("left over", encoding="utf-8")
+    assert build(vorg.root, out) == 0
+    assert copy.read_bytes() == genuine
+    assert not (out / "site" / "stale.html").exists()
+    assert _outputs(out) == set(_manifest(out))
+
+
 def test_a_second_build_of_the_same_output_is_refused(vorg: VerifyOrg, tmp_path: Path) -> None:
     out = tmp_path / "build"
     assert build(vorg.root, out) == 0

@@ -115,20 +115,35 @@ def _covered(spans: list[tuple[date, date]], first: date, last: date) -> bool:
     return True
 
 
+def _month_uncalibrated(
+    ctx: Context,
+    meters: dict[str, list[tuple[Record, int, dict[str, Any]]]],
+    meter: str,
+    month: str,
+) -> bool:
+    """Whether a reading of `meter` in `month` (up to the as-of day) was taken while no
+    calibration covered it; a meter exempt from calibration, or a later month, is never."""
+    entries = [e for _r, _i, e in meters.get(meter, [])]
+    if not meter or any(e.get("result") in EXEMPT_RESULTS for e in entries):
+        return False
+    first = date.fromisoformat(month + "-01")
+    if first > ctx.as_of:
+        return False
+    return not _covered(intervals(entries), first, min(month_end(month), ctx.as_of))
+
+
 @rule("CAL-READING-UNCALIBRATED")
 def reading_uncalibrated(ctx: Context, spec: RuleSpec) -> Iterator[Hit]:
     meters = instruments(ctx)
+    verdicts: dict[tuple[str, str], bool] = {}  # (meter, month): judged once, not per row
     for record in ctx.records("meter-readings"):
         bad: dict[str, list[tuple[int, str]]] = {}
         for index, row in enumerate(record.data.get("rows") or []):
             meter, month = str(row.get("meter") or ""), str(row["month"])
-            entries = [e for _r, _i, e in meters.get(meter, [])]
-            if not meter or any(e.get("result") in EXEMPT_RESULTS for e in entries):
-                continue
-            first = date.fromisoformat(month + "-01")
-            if first > ctx.as_of:
-                continue
-            if not _covered(intervals(entries), first, min(month_end(month), ctx.as_of)):
+            flagged = verdicts.get((meter, month))
+            if flagged is None:
+                flagged = verdicts[meter, month] = _month_uncalibrated(ctx, meters, meter, month)
+            if flagged:
                 bad.setdefault(meter, []).append((index, month))
         for meter, rows in sorted(bad.items()):
             detail = "没有检定记录" if meter not in meters else "检定记录未覆盖该月"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -215,8 +216,18 @@ def _cached(entry: dict[str, str] | None, key: str, blobs: Path, path: Path) -> 
     if not blob.is_file() or sha256_file(blob) != entry.get("sha256"):
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(blob, path)
+    _link(blob, path)
     return entry["sha256"]
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link where the file system allows (no bytes copied), else a copy. A blob is
+    checked against its sha256 before every use, so one changed through a link is not used."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _keep_blobs(blobs: Path, word_dir: Path, entries: dict[str, dict[str, str]]) -> None:
@@ -228,7 +239,7 @@ def _keep_blobs(blobs: Path, word_dir: Path, entries: dict[str, dict[str, str]])
             blob.unlink()
     for name, rel in wanted.items():
         if not (blobs / name).is_file():
-            shutil.copyfile(word_dir / rel, blobs / name)
+            _link(word_dir / rel, blobs / name)
 
 
 # ---- entry points ------------------------------------------------------------------------

@@ -118,3 +118,27 @@ def test_skipped_files_leave_the_key_and_others_change_it(tmp_path: Path) -> Non
     assert key() == first  # the caller keys a.md's content itself
     (config.root / "content" / "b.md").write_text("改\n", encoding="utf-8")
     assert key() != first
+
+
+def test_restored_files_are_links_and_one_changed_in_place_is_rendered_again(
+    tmp_path: Path,
+) -> None:
+    """A hit links the stored files (no bytes copied); if someone rewrites a restored output in
+    place, the entry it shares the file with is damaged and rendered again, never served."""
+    config = _repo(tmp_path)
+    calls: list[str] = []
+    first, second, third = tmp_path / "b1", tmp_path / "b2", tmp_path / "b3"
+    OutputCache(tmp_path / "cache", config).run(
+        "x", ("content",), (), first, _renderer(first, calls, "v1")
+    )
+    OutputCache(tmp_path / "cache", config).run(
+        "x", ("content",), (), second, _renderer(second, calls, "v1")
+    )
+    assert calls == ["v1"]
+    assert (first / "word" / "a.docx").stat().st_ino == (second / "word" / "a.docx").stat().st_ino
+    (second / "word" / "a.docx").write_text("tampered", encoding="utf-8")
+    OutputCache(tmp_path / "cache", config).run(
+        "x", ("content",), (), third, _renderer(third, calls, "v1")
+    )
+    assert calls == ["v1", "v1"]
+    assert (third / "word" / "a.docx").read_text(encoding="utf-8") == "v1"
