@@ -108,20 +108,20 @@ def _grouped_rows(register: Register) -> list[tuple[str, ...]]:
     return rows
 
 
-def _merge_groups(table: Any, register: Register) -> None:
-    """One tall cell per record for its own fields: the rows of a group share it."""
+def _group_spans(register: Register) -> dict[tuple[int, int], int]:
+    """(row, column) -> rows spanned: one tall cell per record for its own fields, the rows
+    of a group sharing it."""
     if not register.groups or not any(register.shared):
-        return
-    start = 0
-    groups = register.groups
+        return {}
+    spans, start, groups = {}, 0, register.groups
     for end in range(1, len(groups) + 1):
         if end == len(groups) or groups[end] != groups[start]:
             if end - start > 1:
                 for c, shared in enumerate(register.shared):
                     if shared:
-                        top = table.cell(start + 1, c)
-                        top.merge(table.cell(end, c))
+                        spans[start, c] = end - start
             start = end
+    return spans
 
 
 def block_layout(register: Register) -> bool:
@@ -218,32 +218,24 @@ def register_docx(
         _footer(section, register)
         return _finish(document, register, commit)
     rows = _grouped_rows(register) or [("（无记录）",) + ("",) * (len(register.columns) - 1)]
-    table = document.add_table(rows=1 + len(rows), cols=len(register.columns))
+    table = document.add_table(rows=1, cols=len(register.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = _widths(register, rows, width)
     for c, w in enumerate(widths):
         table.columns[c].width = w
-    # one pass over the rows: python-docx's table.rows[r] rebuilds the row list on every call
-    for r, (row, values) in enumerate(
-        zip(table.rows, ((h for h, _ in register.columns), *rows), strict=True)
-    ):
-        cells = row.cells
-        for c, value in enumerate(values):
-            cell = cells[c]
-            cell.width = widths[c]
-            run = cell.paragraphs[0].add_run(value)
-            run.font.size = Pt(FONT_PT)
-            run.bold = r == 0 or None
-        if r == 0:
-            xml.repeat_header_row(row)
-            for cell in cells:
-                xml.shade_cell(cell, "E7E6E6")
-    if register.rows:
-        _merge_groups(table, register)
+    header = table.rows[0]
+    _fill_row(header, [h for h, _ in register.columns], widths, bold=True)
+    xml.repeat_header_row(header)
+    for cell in header.cells:
+        xml.shade_cell(cell, "E7E6E6")
     _footer(section, register)
-    return _finish(document, register, commit)
+    # the data rows are written as XML text when the document is saved (thousands of rows
+    # as python-docx objects cost minutes and a GiB)
+    spans = _group_spans(register) if register.rows else {}
+    data_rows = xml.table_rows_xml(rows, widths, FONT_PT, spans)
+    return xml.RowsAppended(_finish(document, register, commit), data_rows)
 
 
 def _footer(section: Section, register: Register) -> None:
