@@ -116,8 +116,9 @@ def search_terms() -> list[str]:
 
 def add_search_dictionary(data: dict[str, Any], src_dir: Path) -> None:
     """Give Material's search plugin (it segments Chinese with jieba) a user dictionary of
-    the standard's terms, written beside the generated mkdocs.yml. The plugin reads the
-    path relative to the working directory, so it is absolute."""
+    the standard's terms, written beside the generated mkdocs.yml and named relative to it
+    (the same text wherever the output folder is; `build_mkdocs` resolves it, as the plugin
+    itself reads it relative to the working directory)."""
     plugins = data.get("plugins")
     if not isinstance(plugins, list):
         return
@@ -135,8 +136,19 @@ def add_search_dictionary(data: dict[str, Any], src_dir: Path) -> None:
         )
         if name in ("search", "material/search"):
             options = dict(entry[name] or {}) if isinstance(entry, dict) else {}
-            options.setdefault("jieba_dict_user", str(path.resolve()))
+            options.setdefault("jieba_dict_user", path.name)
             plugins[index] = {name: options}
+
+
+def resolve_search_dictionary(mk_config: Any, base: Path) -> None:
+    """The search plugin's user dictionary named relative to `base` (the generated
+    mkdocs.yml's folder) as an absolute path, once the configuration is loaded."""
+    for name in ("search", "material/search"):
+        plugin = mk_config.plugins.get(name)
+        options = getattr(plugin, "config", None)
+        user = getattr(options, "jieba_dict_user", None)
+        if isinstance(user, str) and user and not Path(user).is_absolute():
+            options.jieba_dict_user = str((base / user).resolve())
 
 
 def write_site_config(path: Path, data: dict[str, Any]) -> None:
@@ -224,6 +236,7 @@ def build_mkdocs(
         try:
             mk_config = load_config(config_file=str(config_file), strict=True)
             mk_config.plugins[PLUGIN_NAME] = SanitizePlugin()
+            resolve_search_dictionary(mk_config, config_file.parent)
             build(mk_config)
         except exceptions.ConfigurationError as exc:
             return [

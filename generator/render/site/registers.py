@@ -16,6 +16,7 @@ from markupsafe import Markup
 from generator.content.model import Record, RecordType
 from generator.content.schemas import SchemaSet
 from generator.control.types import UNRELEASED
+from generator.render.site import large_tables
 from generator.render.site.pages import (
     DOC_HEADERS,
     Page,
@@ -113,6 +114,14 @@ class RegisterRenderer:
         body = [[self.value(here, props.get(k, {}), row.get(k)) for k in keys] for row in rows]
         return md_table(headers, body)
 
+    def _rows(self, here: str, items_schema: dict[str, Any], rows: list[dict[str, Any]]) -> Markup:
+        """The rows as a table, or summarised when there are too many for a page."""
+        if not large_tables.is_large(rows):
+            return self.table(here, items_schema, rows)
+        props = self.columns.resolve(items_schema).get("properties", {})
+        titles = {k: str(self.columns.resolve(p).get("title", k)) for k, p in props.items()}
+        return large_tables.summary(rows, titles, lambda part: self.table(here, items_schema, part))
+
     def record_group(self, here: str, schema: dict[str, Any], record: Record) -> dict[str, Any]:
         props: dict[str, Any] = schema.get("properties", {})
         facts: list[Markup] = []
@@ -126,7 +135,7 @@ class RegisterRenderer:
             is_rows = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
             if is_rows:
                 title = md_text(prop.get("title", key))
-                tables.append(Markup(f"**{title}**\n\n") + self.table(here, items, value))
+                tables.append(Markup(f"**{title}**\n\n") + self._rows(here, items, value))
             else:
                 title = md_text(prop.get("title", key))
                 facts.append(Markup(f"{title}：{self.value(here, prop, value)}"))

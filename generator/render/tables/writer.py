@@ -225,10 +225,10 @@ def register_docx(
     widths = _widths(register, rows, width)
     for c, w in enumerate(widths):
         table.columns[c].width = w
-    header = table.rows[0]
-    _fill_row(header, [h for h, _ in register.columns], widths, bold=True)
-    xml.repeat_header_row(header)
-    for cell in header.cells:
+    heading = table.rows[0]
+    _fill_row(heading, [h for h, _ in register.columns], widths, bold=True)
+    xml.repeat_header_row(heading)
+    for cell in heading.cells:
         xml.shade_cell(cell, "E7E6E6")
     _footer(section, register)
     # the data rows are written as XML text when the document is saved (thousands of rows
