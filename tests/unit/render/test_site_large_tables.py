@@ -23,7 +23,9 @@ ROWS = [
 
 
 def _table(rows: list[dict[str, object]]) -> Markup:
-    return md_table(["月份", "排放源", "数量"], [[r["month"], r["source"], r["quantity"]] for r in rows])
+    return md_table(
+        ["月份", "排放源", "数量"], [[r["month"], r["source"], r["quantity"]] for r in rows]
+    )
 
 
 def test_the_summary_counts_rows_per_group_and_keeps_the_latest_rows(monkeypatch) -> None:
@@ -52,12 +54,14 @@ def test_a_large_register_page_is_summarised_and_links_the_full_workbook(
     readings = [r for r in model.records_of("meter-readings") if len(r.data["rows"]) > 10]
     assert readings, "the sample's meter readings have more than 10 rows"
     out = tmp_path / "out"
+    (out / "xlsx").mkdir(parents=True)  # the site links only downloads that exist
+    (out / "xlsx" / "meter.xlsx").write_bytes(b"PK")
     links = {"xlsx:meter-readings": "downloads/xlsx/meter.xlsx"}
     issues = render_site(model, released_history(model), config, out, downloads=links)
     assert [i for i in issues if i.severity is Severity.ERROR] == []
     page = (out / "site" / "registers" / "meter-readings" / "index.html").read_text("utf-8")
     assert "按月份汇总" in page and "最近 3 行" in page and "Excel 登记表下载" in page
-    assert "downloads/xlsx/meter.xlsx" in page
+    assert 'downloads/xlsx/meter.xlsx"' in page  # the register download button
     for record in readings:
         assert f"共 {len(record.data['rows'])} 行" in page
     # a small table is shown whole
