@@ -145,7 +145,7 @@ def resolve_search_dictionary(mk_config: Any, base: Path) -> None:
     mkdocs.yml's folder) as an absolute path, once the configuration is loaded."""
     for name in ("search", "material/search"):
         plugin = mk_config.plugins.get(name)
-        options = getattr(plugin, "config", None)
+        options: Any = getattr(plugin, "config", None)
         user = getattr(options, "jieba_dict_user", None)
         if isinstance(user, str) and user and not Path(user).is_absolute():
             options.jieba_dict_user = str((base / user).resolve())
