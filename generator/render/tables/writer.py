@@ -9,6 +9,7 @@ filter), so the two can never disagree.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Length, Pt
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from generator.content.model import Model
 from generator.content.schemas import load_schemas
@@ -269,28 +272,51 @@ def register_header(model: Model, history: History, record_type: str) -> Registe
     )
 
 
-def register_xlsx(register: Register, organisation: str, commit: str) -> Workbook:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = register.name[:31]
-    sheet.append([h for h, _ in register.columns])
-    for row in register.rows:
-        sheet.append(list(row))
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
-    for cell in sheet[1]:
-        cell.font, cell.fill = bold, fill
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
+def register_xlsx(
+    register: Register,
+    organisation: str,
+    commit: str,
+    *,
+    numeric: frozenset[int] = frozenset(),
+    wrap_heading: bool = False,
+) -> Workbook:
+    """The register as a write-only workbook: rows go out as they are added, never held as a
+    sheet of cell objects (50,000 rows). Values of the `numeric` columns that read as numbers
+    become numeric cells; text never becomes a formula (`_cell`)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(register.name[:31])
     for index, (_, width) in enumerate(register.columns, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = round(width * 4.2, 1)
+        sheet.column_dimensions[get_column_letter(index)].width = round(width * 4.2, 1)
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    widest = max([len(register.columns), *(len(row) for row in register.rows)])
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(widest, 1))}{len(register.rows) + 1}"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    heading = []
+    for title, _ in register.columns:
+        cell = _cell(sheet, title, wrap if wrap_heading else None)
+        cell.font, cell.fill = bold, fill
+        heading.append(cell)
+    sheet.append(heading)
+    for row in register.rows:
+        sheet.append(
+            [_cell(sheet, _number(v) if c in numeric else v, wrap) for c, v in enumerate(row)]
+        )
     workbook.properties.title = register.title
     workbook.properties.creator = organisation
     workbook.properties.description = f"由 cems 从提交 {commit} 生成"
     return workbook
+
+
+def _number(value: Any) -> Any:
+    """A numeric column's text as an int or float when it reads as one (Excel sums it)."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if re.fullmatch(r"-?\d+", value) else number
 
 
 def render_registers(
@@ -316,15 +342,16 @@ def render_registers(
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def text_cells(workbook: Workbook) -> None:
+def _cell(sheet: Any, value: Any, alignment: Alignment | None) -> WriteOnlyCell:
     """Every text cell stays text: content such as `=HYPERLINK(...)` or `=cmd|' /C calc'!A0`
     in a note is stored as a string with Excel's quote prefix, never as a live formula."""
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+    cell = WriteOnlyCell(sheet, value)
+    if alignment is not None:
+        cell.alignment = alignment
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def write_register(
@@ -332,8 +359,7 @@ def write_register(
 ) -> list[GeneratedFile]:
     """Save a register's Word table and workbook reproducibly; the workbook is keyed
     `register:<record type>` so the site can link it from the register page. No cell of the
-    workbook is a formula (`text_cells`)."""
-    text_cells(workbook)
+    workbook is a formula (`register_xlsx`)."""
     docx_path = out_dir / "word" / "registers" / f"{register.name}.docx"
     xlsx_path = out_dir / "xlsx" / f"{register.name}.xlsx"
     docx_data = save_docx(document, docx_path, when)
