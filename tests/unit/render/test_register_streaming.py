@@ -69,15 +69,7 @@ def test_a_record_spans_its_rows_in_one_merged_cell(tmp_path: Path) -> None:
     docx_path, _ = _written(tmp_path, _register(9))
     rows = Document(str(docx_path)).tables[0]._tbl.tr_lst
     merges = [tr.tc_lst[3].vMerge for tr in rows[1:]]  # the record's own column
-    assert (
-        merges
-        == [
-            "restart",
-            None,
-            None,
-        ]
-        * 3
-    )
+    assert merges == ["restart", "continue", "continue"] * 3
     first = rows[1].tc_lst[3]
     assert "".join(t.text for t in first.iter(qn("w:t"))) == "第 0 组"
 
