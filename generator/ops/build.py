@@ -213,13 +213,10 @@ def _build_into(
     files += render_word(
         drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
     )
-    files += cache.run(
-        "redlines",
-        REPOSITORY_INPUTS,
-        (history,),
-        staging,
-        lambda: Cached(render_redlines(model, history, config, staging, text_at), []),
-    ).files
+    # one cache entry per redline: released revisions never change, so an edit re-renders none
+    files += render_redlines(
+        model, history, config, staging, text_at, cache_dir=staging / CACHE / "redlines", jobs=jobs
+    )
     if copies:
         from generator.render.word.copy import render_all_copies
 
