@@ -259,6 +259,7 @@ def _build_into(
                 status=status,
                 review_packs=packs,
                 verification=digests,
+                page_cache=staging / CACHE / "site-pages",
             ),
         ),
         folders=("site", "site-src"),

@@ -221,12 +221,17 @@ def _issue(record: logging.LogRecord, sources: dict[str, str], root: Path | None
 
 
 def build_mkdocs(
-    config_file: Path, sources: dict[str, str], root: Path | None = None
+    config_file: Path,
+    sources: dict[str, str],
+    root: Path | None = None,
+    page_cache: Path | None = None,
 ) -> list[Issue]:
     """Build the site in-process with strict semantics; warnings come back as error Issues.
 
     Every page's HTML passes through the allow-list sanitiser (`sanitize.SanitizePlugin`).
     With `root`, a broken link is located at its line in the content file (`sources`).
+    With `page_cache`, unchanged pages come from the store of rendered pages there
+    (`page_cache.PageCachePlugin`), which a build without warnings updates.
     """
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -237,7 +242,16 @@ def build_mkdocs(
             mk_config = load_config(config_file=str(config_file), strict=True)
             mk_config.plugins[PLUGIN_NAME] = SanitizePlugin()
             resolve_search_dictionary(mk_config, config_file.parent)
+            store = None
+            if page_cache is not None:
+                from generator.render.site.page_cache import PLUGIN_NAME as CACHE_PLUGIN
+                from generator.render.site.page_cache import PageCachePlugin
+
+                store = PageCachePlugin(page_cache, config_file)
+                mk_config.plugins[CACHE_PLUGIN] = store
             build(mk_config)
+            if store is not None and not collect.records:
+                store.save()
         except exceptions.ConfigurationError as exc:
             return [
                 Issue(
