@@ -7,8 +7,9 @@ Excel and Word registers keep every row.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -37,15 +38,26 @@ def limits() -> Limits:
     )
 
 
-def is_large(rows: list[dict[str, Any]]) -> bool:
+def _natural(value: Any) -> list[Any]:
+    """Sort key reading digit runs as numbers: release/9 before release/10."""
+    parts: list[Any] = re.split(r"(\d+)", str(value))
+    parts[1::2] = [int(p) for p in parts[1::2]]
+    return parts
+
+
+def is_large(rows: Sized) -> bool:
     return len(rows) > limits().max_rows
 
 
-def summary(rows: list[dict[str, Any]], titles: dict[str, str], table: Table) -> Markup:
-    """Rows per group value and the latest rows; `table` renders rows as the full table would."""
+def summary(
+    rows: list[dict[str, Any]], titles: dict[str, str], table: Table, key: str | None = None
+) -> Markup:
+    """Rows per value of `key` (by default the first of `group_by` the rows have) and the
+    latest rows; `table` renders rows as the full table would."""
     settings = limits()
-    key = next((k for k in settings.group_by if any(k in row for row in rows)), None)
-    ordered = rows if key is None else sorted(rows, key=lambda r: str(r.get(key, "")))
+    if key is None:
+        key = next((k for k in settings.group_by if any(k in row for row in rows)), None)
+    ordered = rows if key is None else sorted(rows, key=lambda r: _natural(r.get(key, "")))
     latest = ordered[-settings.latest_rows :]
     parts = [
         md_text(
@@ -57,7 +69,7 @@ def summary(rows: list[dict[str, Any]], titles: dict[str, str], table: Table) ->
     if key is not None:
         counts = Counter(str(r.get(key, "")) for r in rows)
         heading = titles.get(key, key)
-        body = [[value, count] for value, count in sorted(counts.items())]
+        body = [[value, counts[value]] for value in sorted(counts, key=_natural)]
         parts.append(
             Markup(f"**按{md_text(heading)}汇总**\n\n") + md_table([heading, "行数"], body)
         )

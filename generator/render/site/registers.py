@@ -235,6 +235,15 @@ def issue_register_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
             )
     download = register_download(ctx, "document-issue", "文件发放回收登记表")
     headers = ["分发号", "文件编号", "版次/修改状态", "发放部门", "发放（发布）", "回收（发布）"]
+    table = md_table(headers, rows) if not large_tables.is_large(rows) else Markup("")
+    if large_tables.is_large(rows):  # every copy of every release: summarised per release
+        named = [dict(zip(headers, row, strict=True)) for row in rows]
+        table = large_tables.summary(
+            named,
+            {h: h for h in headers},
+            lambda part: md_table(headers, [list(r.values()) for r in part]),
+            key="发放（发布）",
+        )
     markdown = ctx.render(
         "section.md.j2",
         title="文件发放回收登记表",
@@ -246,7 +255,7 @@ def issue_register_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
             {
                 "title": "",
                 "facts": [],
-                "table": md_table(headers, rows),
+                "table": table,
                 "empty": f"尚无发放记录（{UNRELEASED}）。",
             }
         ],

@@ -67,3 +67,13 @@ def test_a_large_register_page_is_summarised_and_links_the_full_workbook(
     # a small table is shown whole
     small = (out / "site" / "registers" / "master-list" / "index.html").read_text("utf-8")
     assert "按月份汇总" not in small
+
+
+def test_groups_are_in_natural_order() -> None:
+    rows = [{"release": f"release/{n}"} for n in (10, 9, 2, 10)]
+    text = str(
+        large_tables.summary(
+            rows, {}, lambda part: md_table(["r"], [[r["release"]] for r in part]), key="release"
+        )
+    )
+    assert text.index("release/2 ") < text.index("release/9 ") < text.index("release/10 ")
