@@ -140,15 +140,42 @@ def add_search_dictionary(data: dict[str, Any], src_dir: Path) -> None:
             plugins[index] = {name: options}
 
 
-def resolve_search_dictionary(mk_config: Any, base: Path) -> None:
-    """The search plugin's user dictionary named relative to `base` (the generated
-    mkdocs.yml's folder) as an absolute path, once the configuration is loaded."""
+def take_search_dictionary(mk_config: Any, base: Path) -> str:
+    """The words of the search plugin's user dictionary (named relative to `base`, the
+    generated mkdocs.yml's folder), loaded into jieba here instead of by the plugin: jieba
+    adds a word's count to its total again on every load, so a second build in the same
+    process (the site versions of `cems publish`) would segment differently from the first.
+    Returns the dictionary's text ("" without one)."""
     for name in ("search", "material/search"):
         plugin = mk_config.plugins.get(name)
         options: Any = getattr(plugin, "config", None)
         user = getattr(options, "jieba_dict_user", None)
-        if isinstance(user, str) and user and not Path(user).is_absolute():
-            options.jieba_dict_user = str((base / user).resolve())
+        if isinstance(user, str) and user:
+            path = Path(user) if Path(user).is_absolute() else base / user
+            if not path.is_file():
+                return ""  # the plugin reports the missing file itself
+            options.jieba_dict_user = None
+            text = path.read_text(encoding="utf-8")
+            _load_words(text)
+            return text
+    return ""
+
+
+def _load_words(text: str) -> None:
+    """jieba's `load_userdict` for `text`, leaving out words it already has at that count."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        word, freq, tag = jieba.re_userdict.match(line.strip()).groups()  # as load_userdict
+        count = int(freq.strip()) if freq is not None else None
+        if count is None or tokenizer.FREQ.get(word) != count:
+            tokenizer.add_word(word, count, tag.strip() if tag is not None else None)
 
 
 def write_site_config(path: Path, data: dict[str, Any]) -> None:
@@ -241,13 +268,13 @@ def build_mkdocs(
         try:
             mk_config = load_config(config_file=str(config_file), strict=True)
             mk_config.plugins[PLUGIN_NAME] = SanitizePlugin()
-            resolve_search_dictionary(mk_config, config_file.parent)
+            words = take_search_dictionary(mk_config, config_file.parent)
             store = None
             if page_cache is not None:
                 from generator.render.site.page_cache import PLUGIN_NAME as CACHE_PLUGIN
                 from generator.render.site.page_cache import PageCachePlugin
 
-                store = PageCachePlugin(page_cache, config_file)
+                store = PageCachePlugin(page_cache, config_file, words)
                 mk_config.plugins[CACHE_PLUGIN] = store
             build(mk_config)
             if store is not None and not collect.records:

@@ -67,8 +67,9 @@ def _load(path: Path) -> dict[str, Any]:
 class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Registered by `build_mkdocs` when the build has a cache folder."""
 
-    def __init__(self, folder: Path, config_file: Path) -> None:
+    def __init__(self, folder: Path, config_file: Path, words: str = "") -> None:
         self.folder = folder
+        self.words = words  # the search dictionary jieba was given
         self.setup = _digest(_versions(), config_file.read_text(encoding="utf-8"))
         self.pages = _load(folder / PAGES_FILE)
         self.search = _load(folder / SEARCH_FILE)
@@ -86,13 +87,11 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         search = config.plugins.get("material/search") or config.plugins.get("search")
         index = getattr(search, "search_index", None)
         if index is not None and hasattr(index, "add_entry_from_context"):
-            dictionary = getattr(search.config, "jieba_dict_user", None) or ""
-            words = Path(dictionary).read_text(encoding="utf-8") if dictionary else ""
-            # the dictionary by its words: its path is the staging folder's
+            # the dictionary by its words (its path is the staging folder's)
             options = repr(
                 sorted((k, repr(v)) for k, v in search.config.items() if k != "jieba_dict_user")
             )
-            self._wrap_search(index, _digest(self.setup, options, words))
+            self._wrap_search(index, _digest(self.setup, options, self.words))
         return config
 
     @event_priority(-100)  # last: the Markdown every other plugin has finished with

@@ -64,3 +64,20 @@ def test_a_site_from_the_page_store_is_the_same_site(
     assert "新增的一段话" in (
         tmp_path / "three" / "site" / "documents" / first_doc.kind / first_doc.id / "index.html"
     ).read_text(encoding="utf-8")
+
+
+def test_two_builds_in_one_process_segment_the_search_text_alike(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    """jieba adds the user words' counts again on every load: the site versions of one
+    `cems publish` run would each segment differently. The words are loaded once."""
+    config = Config.for_root(sample_copy)
+    model = require_model(load_project(config))
+    history = released_history(model)
+    for out in ("one", "two", "three"):
+        render_site(model, history, config, tmp_path / out)
+    index = [
+        (tmp_path / out / "site" / "search" / "search_index.json").read_bytes()
+        for out in ("one", "two", "three")
+    ]
+    assert index[0] == index[1] == index[2]
