@@ -18,8 +18,7 @@ from generator.ops.demo import create_demo
 @click.option("--no-build", is_flag=True, help="只生成仓库，不生成网站和 Word (skip the build).")
 def command(directory: Path, no_build: bool) -> None:
     """生成示例单位的 git 仓库（含发布、修订、作废和草稿）并构建 (write and build the demo repository)."""
-    from generator.ops.build import build_all  # lazy: the renderers are heavy imports
-    from generator.ops.publish import publish_versions
+    from generator.ops.demo_build import build_and_publish  # lazy: heavy imports
 
     progress(f"写入示例仓库 (writing the demo repository) {directory}")
     result = create_demo(directory)
@@ -36,11 +35,10 @@ def command(directory: Path, no_build: bool) -> None:
     if no_build:
         return
     config = config_for(result.target)
-    built = build_all(config, progress=progress)
+    progress("构建，同时为每个发布生成网站版本 (build, and one site version per release)")
+    built, issues = build_and_publish(config, progress)
     if built.issues:
         click.echo(issues_to_text(built.issues), err=True)
-    progress("为每个发布生成网站版本 (one site version per release)")
-    issues = publish_versions(config, config.out_dir, progress=progress)
     if has_errors(issues):
         raise CemsError("版本网站生成失败 (publishing versions failed)", issues)
     click.echo(f"网站 (site): {built.site_index}")

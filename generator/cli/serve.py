@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 from pathlib import Path
 
 import click
@@ -62,6 +63,11 @@ def _serve(config: Config, versions: bool, host: str, port: int) -> None:
     from mkdocs.commands.serve import serve  # lazy: only this verb needs the dev server
 
     from generator.render.site.hooks import HOOKS_FILE
+
+    # the generated mkdocs.yml names the search dictionary relative to its own folder, and
+    # Material's search plugin reads it relative to the working directory
+    config_file = config_file.resolve()
+    os.chdir(config_file.parent)
 
     # Edits to the generated Markdown reload live; content edits need `cems build` again.
     # The preview passes through the same HTML sanitiser as the build.

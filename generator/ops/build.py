@@ -8,7 +8,6 @@ only when everything succeeded, so a failed build never leaves half-written outp
 from __future__ import annotations
 
 import dataclasses
-import functools
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,12 +22,12 @@ from generator.content.model import Model
 from generator.content.project import Project, load_project, require_model
 from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
-from generator.control.texts import TextAt, drafts_view, in_force_view, text_reader
+from generator.control.texts import drafts_view, in_force_view, text_reader
 from generator.control.types import History
 from generator.core.config import Config
 from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import CemsError, Issue, Severity, has_errors
-from generator.manifest import GeneratedFile, sha256_bytes, write_manifest
+from generator.manifest import GeneratedFile, write_manifest
 from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache, link_or_copy
 from generator.ops.digest_register import SITE_REGISTER, entries_of, write_register
 from generator.ops.unchanged import build_key, kept_output, record_output
@@ -200,6 +199,7 @@ def _build_into(
     from generator.ops.digests import built_digests, genuine_digests
     from generator.render.site.assemble import render_site
     from generator.render.word.copy import render_word
+    from generator.render.word.redline import render_redlines
     from generator.render.word.review_pack import render_review_pack
 
     model = require_model(project)
@@ -217,7 +217,10 @@ def _build_into(
     files += render_word(
         drafts_view(model, history), history, config, staging, jobs=jobs, subdir="word/drafts"
     )
-    files += _redlines(cache, model, history, config, staging, text_at)
+    # one cache entry per redline: released revisions never change, so an edit re-renders none
+    files += render_redlines(
+        model, history, config, staging, text_at, cache_dir=staging / CACHE / "redlines", jobs=jobs
+    )
     if copies:
         from generator.render.word.copy import render_all_copies
 
@@ -261,6 +264,7 @@ def _build_into(
                 status=status,
                 review_packs=packs,
                 verification=digests,
+                page_cache=staging / CACHE / "site-pages",
             ),
         ),
         folders=("site", "site-src"),
@@ -270,45 +274,6 @@ def _build_into(
     write_register(staging / "site" / SITE_REGISTER, entries_of(digests))
     write_manifest(staging, history.head_commit, files)
     return files, site_issues
-
-
-def _redlines(
-    cache: OutputCache,
-    model: Model,
-    history: History,
-    config: Config,
-    out: Path,
-    text_at: TextAt,
-) -> list[GeneratedFile]:
-    """Each document's redlines, keyed on that document alone: a redline reads the document,
-    its revisions (whose release commit and path name the texts compared) and the template,
-    so editing one document renders only its own again."""
-    from generator.render.word.copy import reference_bytes
-
-    template = sha256_bytes(reference_bytes(config))
-    files: list[GeneratedFile] = []
-    for document in model.documents:
-        revisions = history.control(document.id).revisions
-        if len(revisions) < 2:
-            continue
-        one = dataclasses.replace(model, documents=(document,))
-        name = "redlines-" + sha256_bytes(document.id.encode("utf-8"))[:16]
-        files += cache.run(
-            name,
-            (),
-            (document, revisions, template),
-            out,
-            functools.partial(_render_redlines, one, history, config, out, text_at),
-        ).files
-    return sorted(files)
-
-
-def _render_redlines(
-    model: Model, history: History, config: Config, out: Path, text_at: TextAt
-) -> Cached:
-    from generator.render.word.redline import render_redlines
-
-    return Cached(render_redlines(model, history, config, out, text_at), [])
 
 
 def _split_withdrawn(model: Model, history: History) -> tuple[Model, Model]:

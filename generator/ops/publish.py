@@ -163,6 +163,7 @@ def _build_version(
         version=version.name,
         superseded_by=superseded_by,
         verification=digests,
+        page_cache=work / "page-cache",  # pages a version shares with the one before
     )
     if has_errors(issues):
         return "", issues

@@ -236,11 +236,14 @@ def render_site(
     review_packs: tuple[ReviewPack, ...] = (),
     superseded_by: str = "",
     verification: Digests | None = None,
+    page_cache: Path | None = None,
 ) -> list[Issue]:
     """Generate the site's Markdown and mkdocs.yml under out_dir/site-src, build out_dir/site.
 
     `status` (the findings of `cems check`) and `review_packs` are computed by ops/ and handed
-    in as data; without them the site has no status page and the clause matrix no findings."""
+    in as data; without them the site has no status page and the clause matrix no findings.
+    With `page_cache` (a folder), pages unchanged since the build that filled it are not
+    rendered again (`page_cache.py`)."""
     src_dir = out_dir / "site-src"
     docs_dir = src_dir / "docs"
     templates = site_templates_dir(config)
@@ -299,6 +302,6 @@ def render_site(
     add_search_dictionary(mk_config, src_dir)
     write_site_config(src_dir / "mkdocs.yml", mk_config)
     sources = {p.path: p.source for p in pages if p.source}
-    issues += build_mkdocs(src_dir / "mkdocs.yml", sources, config.root)
+    issues += build_mkdocs(src_dir / "mkdocs.yml", sources, config.root, page_cache)
     patch_search_worker(out_dir / "site")
     return issues

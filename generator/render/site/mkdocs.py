@@ -116,8 +116,9 @@ def search_terms() -> list[str]:
 
 def add_search_dictionary(data: dict[str, Any], src_dir: Path) -> None:
     """Give Material's search plugin (it segments Chinese with jieba) a user dictionary of
-    the standard's terms, written beside the generated mkdocs.yml. The plugin reads the
-    path relative to the working directory, so it is absolute."""
+    the standard's terms, written beside the generated mkdocs.yml and named relative to it
+    (the same text wherever the output folder is; `build_mkdocs` resolves it, as the plugin
+    itself reads it relative to the working directory)."""
     plugins = data.get("plugins")
     if not isinstance(plugins, list):
         return
@@ -135,8 +136,46 @@ def add_search_dictionary(data: dict[str, Any], src_dir: Path) -> None:
         )
         if name in ("search", "material/search"):
             options = dict(entry[name] or {}) if isinstance(entry, dict) else {}
-            options.setdefault("jieba_dict_user", str(path.resolve()))
+            options.setdefault("jieba_dict_user", path.name)
             plugins[index] = {name: options}
+
+
+def take_search_dictionary(mk_config: Any, base: Path) -> str:
+    """The words of the search plugin's user dictionary (named relative to `base`, the
+    generated mkdocs.yml's folder), loaded into jieba here instead of by the plugin: jieba
+    adds a word's count to its total again on every load, so a second build in the same
+    process (the site versions of `cems publish`) would segment differently from the first.
+    Returns the dictionary's text ("" without one)."""
+    for name in ("search", "material/search"):
+        plugin = mk_config.plugins.get(name)
+        options: Any = getattr(plugin, "config", None)
+        user = getattr(options, "jieba_dict_user", None)
+        if isinstance(user, str) and user:
+            path = Path(user) if Path(user).is_absolute() else base / user
+            if not path.is_file():
+                return ""  # the plugin reports the missing file itself
+            options.jieba_dict_user = None
+            text = path.read_text(encoding="utf-8")
+            _load_words(text)
+            return text
+    return ""
+
+
+def _load_words(text: str) -> None:
+    """jieba's `load_userdict` for `text`, leaving out words it already has at that count."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        word, freq, tag = jieba.re_userdict.match(line.strip()).groups()  # as load_userdict
+        count = int(freq.strip()) if freq is not None else None
+        if count is None or tokenizer.FREQ.get(word) != count:
+            tokenizer.add_word(word, count, tag.strip() if tag is not None else None)
 
 
 def write_site_config(path: Path, data: dict[str, Any]) -> None:
@@ -209,12 +248,17 @@ def _issue(record: logging.LogRecord, sources: dict[str, str], root: Path | None
 
 
 def build_mkdocs(
-    config_file: Path, sources: dict[str, str], root: Path | None = None
+    config_file: Path,
+    sources: dict[str, str],
+    root: Path | None = None,
+    page_cache: Path | None = None,
 ) -> list[Issue]:
     """Build the site in-process with strict semantics; warnings come back as error Issues.
 
     Every page's HTML passes through the allow-list sanitiser (`sanitize.SanitizePlugin`).
     With `root`, a broken link is located at its line in the content file (`sources`).
+    With `page_cache`, unchanged pages come from the store of rendered pages there
+    (`page_cache.PageCachePlugin`), which a build without warnings updates.
     """
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -224,7 +268,17 @@ def build_mkdocs(
         try:
             mk_config = load_config(config_file=str(config_file), strict=True)
             mk_config.plugins[PLUGIN_NAME] = SanitizePlugin()
+            words = take_search_dictionary(mk_config, config_file.parent)
+            store = None
+            if page_cache is not None:
+                from generator.render.site.page_cache import PLUGIN_NAME as CACHE_PLUGIN
+                from generator.render.site.page_cache import PageCachePlugin
+
+                store = PageCachePlugin(page_cache, config_file, words)
+                mk_config.plugins[CACHE_PLUGIN] = store
             build(mk_config)
+            if store is not None and not collect.records:
+                store.save()
         except exceptions.ConfigurationError as exc:
             return [
                 Issue(

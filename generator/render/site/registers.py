@@ -17,6 +17,7 @@ from generator.content.model import Record, RecordType
 from generator.content.schemas import SchemaSet
 from generator.control.types import UNRELEASED
 from generator.core.dates import minute_text
+from generator.render.site import large_tables
 from generator.render.site.pages import (
     DOC_HEADERS,
     Page,
@@ -114,6 +115,14 @@ class RegisterRenderer:
         body = [[self.value(here, props.get(k, {}), row.get(k)) for k in keys] for row in rows]
         return md_table(headers, body)
 
+    def _rows(self, here: str, items_schema: dict[str, Any], rows: list[dict[str, Any]]) -> Markup:
+        """The rows as a table, or summarised when there are too many for a page."""
+        if not large_tables.is_large(rows):
+            return self.table(here, items_schema, rows)
+        props = self.columns.resolve(items_schema).get("properties", {})
+        titles = {k: str(self.columns.resolve(p).get("title", k)) for k, p in props.items()}
+        return large_tables.summary(rows, titles, lambda part: self.table(here, items_schema, part))
+
     def record_group(self, here: str, schema: dict[str, Any], record: Record) -> dict[str, Any]:
         props: dict[str, Any] = schema.get("properties", {})
         facts: list[Markup] = []
@@ -127,7 +136,7 @@ class RegisterRenderer:
             is_rows = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
             if is_rows:
                 title = md_text(prop.get("title", key))
-                tables.append(Markup(f"**{title}**\n\n") + self.table(here, items, value))
+                tables.append(Markup(f"**{title}**\n\n") + self._rows(here, items, value))
             else:
                 title = md_text(prop.get("title", key))
                 facts.append(Markup(f"{title}：{self.value(here, prop, value)}"))
@@ -227,6 +236,15 @@ def issue_register_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
             )
     download = register_download(ctx, "document-issue", "文件发放回收登记表")
     headers = ["分发号", "文件编号", "版次/修改状态", "发放部门", "发放（发布）", "回收（发布）"]
+    table = md_table(headers, rows) if not large_tables.is_large(rows) else Markup("")
+    if large_tables.is_large(rows):  # every copy of every release: summarised per release
+        named = [dict(zip(headers, row, strict=True)) for row in rows]
+        table = large_tables.summary(
+            named,
+            {h: h for h in headers},
+            lambda part: md_table(headers, [list(r.values()) for r in part]),
+            key="发放（发布）",
+        )
     markdown = ctx.render(
         "section.md.j2",
         title="文件发放回收登记表",
@@ -238,7 +256,7 @@ def issue_register_page(ctx: SiteContext, paths: dict[str, str]) -> Page:
             {
                 "title": "",
                 "facts": [],
-                "table": md_table(headers, rows),
+                "table": table,
                 "empty": f"尚无发放记录（{UNRELEASED}）。",
             }
         ],

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document as open_docx
-from openpyxl import Workbook
-from openpyxl.styles import Alignment
 
 from generator.content.model import Model, Record, RecordType
 from generator.content.schemas import SchemaSet, load_schemas
@@ -266,24 +264,6 @@ def record_table(
     return register, layout
 
 
-def _finish_sheet(workbook: Workbook, layout: Layout) -> None:
-    """Numeric schema fields become numeric cells, so Excel can sum and sort them; headings
-    wrap, as columns are sized to their values."""
-    sheet = workbook.active
-    for cell in sheet[1]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, column in enumerate(layout.columns, start=1):
-        if not column.numeric:
-            continue
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            if isinstance(cell.value, str) and cell.value:
-                try:
-                    number = float(cell.value)
-                except ValueError:
-                    continue
-                cell.value = int(number) if re.fullmatch(r"-?\d+", cell.value) else number
-
-
 def build_record_tables(
     model: Model, schemas: SchemaSet, skip: set[str]
 ) -> Iterator[tuple[Register, Layout]]:
@@ -317,7 +297,9 @@ def render_record_tables(
         page = replace(register, columns=fit_columns(register.columns, fit))
         header = register_header(model, history, register.key)
         document = register_docx(page, organisation, commit, template, header)
-        workbook = register_xlsx(register, organisation, commit)
-        _finish_sheet(workbook, layout)
+        # numeric schema fields become numeric cells (Excel sums and sorts them); headings
+        # wrap, as columns are sized to their values
+        numeric = frozenset(i for i, c in enumerate(layout.columns) if c.numeric)
+        workbook = register_xlsx(register, organisation, commit, numeric=numeric, wrap_heading=True)
         files += write_register(out_dir, register, document, workbook, when)
     return sorted(files)

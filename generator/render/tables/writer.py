@@ -9,6 +9,7 @@ filter), so the two can never disagree.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +21,9 @@ from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Length, Pt
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from generator.content.model import Model
 from generator.content.schemas import load_schemas
@@ -109,20 +112,20 @@ def _grouped_rows(register: Register) -> list[tuple[str, ...]]:
     return rows
 
 
-def _merge_groups(table: Any, register: Register) -> None:
-    """One tall cell per record for its own fields: the rows of a group share it."""
+def _group_spans(register: Register) -> dict[tuple[int, int], int]:
+    """(row, column) -> rows spanned: one tall cell per record for its own fields, the rows
+    of a group sharing it."""
     if not register.groups or not any(register.shared):
-        return
-    start = 0
-    groups = register.groups
+        return {}
+    spans, start, groups = {}, 0, register.groups
     for end in range(1, len(groups) + 1):
         if end == len(groups) or groups[end] != groups[start]:
             if end - start > 1:
                 for c, shared in enumerate(register.shared):
                     if shared:
-                        top = table.cell(start + 1, c)
-                        top.merge(table.cell(end, c))
+                        spans[start, c] = end - start
             start = end
+    return spans
 
 
 def block_layout(register: Register) -> bool:
@@ -219,32 +222,24 @@ def register_docx(
         _footer(section, register)
         return _finish(document, register, commit)
     rows = _grouped_rows(register) or [("（无记录）",) + ("",) * (len(register.columns) - 1)]
-    table = document.add_table(rows=1 + len(rows), cols=len(register.columns))
+    table = document.add_table(rows=1, cols=len(register.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = _widths(register, rows, width)
     for c, w in enumerate(widths):
         table.columns[c].width = w
-    # one pass over the rows: python-docx's table.rows[r] rebuilds the row list on every call
-    for r, (row, values) in enumerate(
-        zip(table.rows, ((h for h, _ in register.columns), *rows), strict=True)
-    ):
-        cells = row.cells
-        for c, value in enumerate(values):
-            cell = cells[c]
-            cell.width = widths[c]
-            run = cell.paragraphs[0].add_run(value)
-            run.font.size = Pt(FONT_PT)
-            run.bold = r == 0 or None
-        if r == 0:
-            xml.repeat_header_row(row)
-            for cell in cells:
-                xml.shade_cell(cell, "E7E6E6")
-    if register.rows:
-        _merge_groups(table, register)
+    heading = table.rows[0]
+    _fill_row(heading, [h for h, _ in register.columns], widths, bold=True)
+    xml.repeat_header_row(heading)
+    for cell in heading.cells:
+        xml.shade_cell(cell, "E7E6E6")
     _footer(section, register)
-    return _finish(document, register, commit)
+    # the data rows are written as XML text when the document is saved (thousands of rows
+    # as python-docx objects cost minutes and a GiB)
+    spans = _group_spans(register) if register.rows else {}
+    data_rows = xml.table_rows_xml(rows, widths, FONT_PT, spans)
+    return xml.RowsAppended(_finish(document, register, commit), data_rows)
 
 
 def _footer(section: Section, register: Register) -> None:
@@ -278,28 +273,51 @@ def register_header(model: Model, history: History, record_type: str) -> Registe
     )
 
 
-def register_xlsx(register: Register, organisation: str, commit: str) -> Workbook:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = register.name[:31]
-    sheet.append([h for h, _ in register.columns])
-    for row in register.rows:
-        sheet.append(list(row))
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
-    for cell in sheet[1]:
-        cell.font, cell.fill = bold, fill
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
+def register_xlsx(
+    register: Register,
+    organisation: str,
+    commit: str,
+    *,
+    numeric: frozenset[int] = frozenset(),
+    wrap_heading: bool = False,
+) -> Workbook:
+    """The register as a write-only workbook: rows go out as they are added, never held as a
+    sheet of cell objects (50,000 rows). Values of the `numeric` columns that read as numbers
+    become numeric cells; text never becomes a formula (`_cell`)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(register.name[:31])
     for index, (_, width) in enumerate(register.columns, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = round(width * 4.2, 1)
+        sheet.column_dimensions[get_column_letter(index)].width = round(width * 4.2, 1)
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    widest = max([len(register.columns), *(len(row) for row in register.rows)])
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(widest, 1))}{len(register.rows) + 1}"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    heading = []
+    for title, _ in register.columns:
+        cell = _cell(sheet, title, wrap if wrap_heading else None)
+        cell.font, cell.fill = bold, fill
+        heading.append(cell)
+    sheet.append(heading)
+    for row in register.rows:
+        sheet.append(
+            [_cell(sheet, _number(v) if c in numeric else v, wrap) for c, v in enumerate(row)]
+        )
     workbook.properties.title = register.title
     workbook.properties.creator = organisation
     workbook.properties.description = f"由 cems 从提交 {commit} 生成"
     return workbook
+
+
+def _number(value: Any) -> Any:
+    """A numeric column's text as an int or float when it reads as one (Excel sums it)."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if re.fullmatch(r"-?\d+", value) else number
 
 
 def render_registers(
@@ -325,15 +343,16 @@ def render_registers(
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def text_cells(workbook: Workbook) -> None:
+def _cell(sheet: Any, value: Any, alignment: Alignment | None) -> WriteOnlyCell:
     """Every text cell stays text: content such as `=HYPERLINK(...)` or `=cmd|' /C calc'!A0`
     in a note is stored as a string with Excel's quote prefix, never as a live formula."""
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+    cell = WriteOnlyCell(sheet, value)
+    if alignment is not None:
+        cell.alignment = alignment
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def write_register(
@@ -341,8 +360,7 @@ def write_register(
 ) -> list[GeneratedFile]:
     """Save a register's Word table and workbook reproducibly; the workbook is keyed
     `register:<record type>` so the site can link it from the register page. No cell of the
-    workbook is a formula (`text_cells`)."""
-    text_cells(workbook)
+    workbook is a formula (`register_xlsx`)."""
     docx_path = out_dir / "word" / "registers" / f"{register.name}.docx"
     xlsx_path = out_dir / "xlsx" / f"{register.name}.xlsx"
     docx_data = save_docx(document, docx_path, when)

@@ -7,8 +7,11 @@ layout. Each helper here wraps one of those gaps so the renderers can stay on th
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -16,7 +19,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
+from docx.shared import Length, Pt
 
 CUSTOM_PROPS_URI = "/docProps/custom.xml"
 CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -326,6 +329,82 @@ def mark_paragraph_tracked(
             f' w:date="{escape(date)}"/>'
         ),
     )
+
+
+# ---- large tables as text ---------------------------------------------------------------
+# A 50,000-row register as python-docx objects is millions of lxml elements (minutes, a GiB).
+# Its data rows are written here as text instead, the XML python-docx would write for them:
+# each cell one paragraph with one run (`run.text` semantics: tab -> w:tab, CR/LF -> w:br),
+# every value XML-escaped (a cell is never markup, a field or a formula), and a vertical merge
+# as python-docx's `merge` leaves it (the top cell gets the lower cells' paragraphs).
+
+_RUN_SPLIT = re.compile(r"([\t\r\n])")
+# characters XML 1.0 cannot carry (lxml refuses them): dropped rather than failing the build
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _run_content(text: str) -> str:
+    parts = []
+    for piece in _RUN_SPLIT.split(_NOT_XML.sub("", text)):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return "".join(parts)
+
+
+def table_rows_xml(
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    size_pt: float,
+    spans: Mapping[tuple[int, int], int],
+) -> Iterator[str]:
+    """One `<w:tr>` per row: cells `widths` wide (EMU), text `size_pt` points, not bold.
+    `spans[(row, column)] = n` merges that cell with the n - 1 cells below it."""
+    cells_w = [f'<w:tcW w:type="dxa" w:w="{Length(w).twips}"/>' for w in widths]
+    rpr = f'<w:rPr><w:sz w:val="{round(size_pt * 2)}"/></w:rPr>'
+
+    def paragraph(text: str) -> str:
+        return f"<w:p><w:r>{rpr}{_run_content(text)}</w:r></w:p>"
+
+    below: set[tuple[int, int]] = set()
+    for (r, c), n in spans.items():
+        below.update((r + k, c) for k in range(1, n))
+    for r, row in enumerate(rows):
+        cells = []
+        for c, value in enumerate(row):
+            if (r, c) in below:
+                merge, content = "<w:vMerge/>", "<w:p/>"
+            elif spans.get((r, c), 1) > 1:
+                merge = '<w:vMerge w:val="restart"/>'
+                content = "".join(paragraph(rows[r + k][c]) for k in range(spans[r, c]))
+            else:
+                merge, content = "", paragraph(value)
+            cells.append(f"<w:tc><w:tcPr>{cells_w[c]}{merge}</w:tcPr>{content}</w:tc>")
+        yield "<w:tr>" + "".join(cells) + "</w:tr>"
+
+
+class RowsAppended:
+    """A python-docx Document whose only body table gets `rows` (from `table_rows_xml`)
+    appended as it is saved: the rows never exist as objects."""
+
+    def __init__(self, document: Any, rows: Iterable[str]) -> None:
+        self.document = document
+        self.rows = rows
+
+    def save(self, stream: IO[bytes], /) -> None:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(stream, "w") as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename == "word/document.xml":
+                    head, tail = data.split(b"</w:tbl>", 1)
+                    data = b"".join((head, "".join(self.rows).encode("utf-8"), b"</w:tbl>", tail))
+                target.writestr(info.filename, data)  # stored: `normalise` compresses
 
 
 # ---- sections ----------------------------------------------------------------------------

@@ -14,9 +14,14 @@ are the revision's git author (its last change).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import io
 import itertools
+import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +34,7 @@ from docx.shared import Cm, Pt
 from generator.content.model import Document, Model
 from generator.control.types import History, Revision
 from generator.core.config import Config
-from generator.manifest import GeneratedFile, sha256_bytes
+from generator.manifest import GeneratedFile, sha256_bytes, sha256_file
 from generator.render.word import ooxml as xml
 from generator.render.word.blocks import Block, Run, Runs, common_shift
 from generator.render.word.blocks import parse_blocks as parse_blocks
@@ -274,24 +279,87 @@ def render_redline(
     return sha256_bytes(save_docx(word, path, current.release.date))
 
 
+REDLINE_MODULES = ("redline.py", "blocks.py", "diff.py", "body.py", "ooxml.py", "reproducible.py")
+
+
+def redline_key(document: Document, previous: Revision, current: Revision, template: bytes) -> str:
+    """Digest of every input of one redline: the two released revisions (their commit and path
+    fix both texts), the document's id and title, the template and the code that draws it."""
+    digest = hashlib.sha256(sha256_bytes(template).encode("ascii"))
+    digest.update(_code_digest().encode("ascii"))
+    digest.update(repr((document.id, document.title, previous, current)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    here = Path(__file__).resolve().parent
+    return hashlib.sha256(b"".join((here / n).read_bytes() for n in REDLINE_MODULES)).hexdigest()
+
+
+Job = tuple[Document, Revision, Revision, str, str, bytes, str]
+
+
+def _render_job(job: Job) -> str:
+    document, previous, current, old, new, template, path = job
+    return render_redline(document, previous, current, old, new, template, Path(path))
+
+
 def render_redlines(
-    model: Model, history: History, config: Config, out_dir: Path, text_at: TextAt
+    model: Model,
+    history: History,
+    config: Config,
+    out_dir: Path,
+    text_at: TextAt,
+    *,
+    cache_dir: Path | None = None,
+    jobs: int = 1,
 ) -> list[GeneratedFile]:
     """`out_dir/word/redlines/<ID>_<from>-<to>.docx` for every released revision after the first.
 
     `text_at(document_id, revision_label)` returns the Markdown source of that revision (the
-    history helper reads it from git); a revision whose text it cannot give is skipped.
+    history helper reads it from git); a revision whose text it cannot give is skipped. With
+    `cache_dir`, a redline whose inputs (`redline_key`) are unchanged is copied from there
+    (released revisions never change, so editing a document re-renders none), the others are
+    rendered by `jobs` processes and stored; entries no longer used are removed.
     """
     template = reference_bytes(config)
-    files = []
+    files: list[GeneratedFile] = []
+    todo: list[tuple[Job, str, GeneratedFile]] = []
+    used: set[str] = set()
     for document in model.documents:
         revisions = history.control(document.id).revisions
         for previous, current in itertools.pairwise(revisions):
+            path = out_dir / "word" / "redlines" / redline_name(document, previous, current)
+            rel = path.relative_to(out_dir).as_posix()
+            entry = GeneratedFile(rel, "", document.id, current.label, "redline")
+            key = redline_key(document, previous, current, template)
+            stored = cache_dir / f"{key}.docx" if cache_dir is not None else None
+            if stored is not None and stored.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(stored, path)
+                files.append(dataclasses.replace(entry, sha256=sha256_file(path)))
+                used.add(stored.name)
+                continue
             old, new = text_at(document.id, previous.label), text_at(document.id, current.label)
             if old is None or new is None:
                 continue
-            path = out_dir / "word" / "redlines" / redline_name(document, previous, current)
-            digest = render_redline(document, previous, current, old, new, template, path)
-            rel = path.relative_to(out_dir).as_posix()
-            files.append(GeneratedFile(rel, digest, document.id, current.label, "redline"))
+            todo.append(((document, previous, current, old, new, template, str(path)), key, entry))
+    for (job, key, entry), digest in zip(todo, _run_jobs([t[0] for t in todo], jobs), strict=True):
+        files.append(dataclasses.replace(entry, sha256=digest))
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(job[-1], cache_dir / f"{key}.docx")
+            used.add(f"{key}.docx")
+    if cache_dir is not None and cache_dir.is_dir():
+        for stale in cache_dir.glob("*.docx"):
+            if stale.name not in used:
+                stale.unlink()
     return sorted(files)
+
+
+def _run_jobs(todo: list[Job], jobs: int) -> list[str]:
+    if jobs <= 1 or len(todo) < 4:  # a pool costs more than it saves for a few files
+        return [_render_job(job) for job in todo]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_render_job, todo, chunksize=max(1, len(todo) // (jobs * 4))))

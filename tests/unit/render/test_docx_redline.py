@@ -3,6 +3,7 @@ formatted Word text (styles, lists, tables), never as raw Markdown."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +216,39 @@ def test_missing_previous_text_is_skipped(tmp_path: Path) -> None:
         lambda doc_id, label: None,
     )
     assert files == []
+
+
+def test_an_unchanged_redline_comes_from_its_cache_entry_without_reading_git(
+    tmp_path: Path,
+) -> None:
+    root = make_root(tmp_path / "org")
+    model = load_model(root)
+    history = released_history(model)
+    config = Config.for_root(root)
+    cache = tmp_path / "cache"
+    texts = {("CEMS-QP-04", "A/0"): RICH_OLD, ("CEMS-QP-04", "A/1"): RICH_NEW}
+    read: list[tuple[str, str]] = []
+
+    def text_at(doc_id: str, label: str) -> str | None:
+        read.append((doc_id, label))
+        return texts.get((doc_id, label))
+
+    first = render_redlines(model, history, config, tmp_path / "one", text_at, cache_dir=cache)
+    assert read and [p.name for p in cache.iterdir()] != []
+    read.clear()
+    again = render_redlines(model, history, config, tmp_path / "two", text_at, cache_dir=cache)
+    assert read == [] and again == first  # no text read, the same file and digest
+    assert (tmp_path / "two" / again[0].path).read_bytes() == (
+        tmp_path / "one" / first[0].path
+    ).read_bytes()
+    # another title is another input: rendered again, and the old entry is dropped
+    renamed = dataclasses.replace(
+        model,
+        documents=tuple(
+            dataclasses.replace(d, title="改名") if d.id == "CEMS-QP-04" else d
+            for d in model.documents
+        ),
+    )
+    other = render_redlines(renamed, history, config, tmp_path / "three", text_at, cache_dir=cache)
+    assert read and other[0].sha256 != first[0].sha256
+    assert len(list(cache.glob("*.docx"))) == 1

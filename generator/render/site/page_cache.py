@@ -1,0 +1,172 @@
+"""Render stage (site): a store of rendered pages, so an unchanged page skips Markdown and
+jieba when MkDocs builds the site again.
+
+MkDocs has no incremental build: every build converts every page's Markdown to HTML and the
+search plugin segments every page's text with jieba (most of a build of ~3,000 pages). This
+MkDocs plugin keeps, per page, what `Page.render` produces (HTML, table of contents, title,
+anchors) keyed by the page's Markdown, its path, the set of site files (links are checked and
+rewritten against it), the generated mkdocs.yml and the versions of the Markdown stack; and
+the search entries of a page keyed by its final HTML, title, metadata and the search setup.
+A page whose key is stored is not rendered or segmented again: its stored result is put in
+place and the rest of the build (theme, sanitiser, search index, sitemap) runs as always, so
+the site is the same as an uncached build. The store is written only after a build without
+a warning, and holds only the entries that build used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import types
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.toc import get_toc
+
+PLUGIN_NAME = "cems-page-cache"
+PAGES_FILE = "pages.json"
+SEARCH_FILE = "search.json"
+_STACK = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "jieba")
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _versions() -> str:
+    found = []
+    for name in _STACK:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ",".join(found)
+
+
+def _tokens(items: Any) -> list[dict[str, Any]]:
+    return [
+        {"name": i.title, "id": i.id, "level": i.level, "children": _tokens(i.children)}
+        for i in items
+    ]
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: render everything
+    return data if isinstance(data, dict) else {}
+
+
+class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Registered by `build_mkdocs` when the build has a cache folder."""
+
+    def __init__(self, folder: Path, config_file: Path, words: str = "") -> None:
+        self.folder = folder
+        self.words = words  # the search dictionary jieba was given
+        self.setup = _digest(_versions(), config_file.read_text(encoding="utf-8"))
+        self.pages = _load(folder / PAGES_FILE)
+        self.search = _load(folder / SEARCH_FILE)
+        self.used_pages: dict[str, Any] = {}
+        self.used_search: dict[str, Any] = {}
+        self.files_digest = ""
+        self.hits = 0
+
+    def on_files(self, files: Any, /, *, config: Any) -> Any:
+        self.files_digest = _digest(*sorted(f"{f.src_uri}\t{f.url}" for f in files))
+        return files
+
+    @event_priority(-100)  # after the search plugin has made its index
+    def on_config(self, config: Any, /) -> Any:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is not None and hasattr(index, "add_entry_from_context"):
+            # the dictionary by its words (its path is the staging folder's)
+            options = repr(
+                sorted((k, repr(v)) for k, v in search.config.items() if k != "jieba_dict_user")
+            )
+            self._wrap_search(index, _digest(self.setup, options, self.words))
+        return config
+
+    @event_priority(-100)  # last: the Markdown every other plugin has finished with
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Any) -> str:
+        key = _digest(self.setup, self.files_digest, page.file.src_uri, markdown)
+        stored = self.pages.get(key)
+        if stored is not None:
+            page.render = types.MethodType(_restorer(stored), page)
+            self.used_pages[key] = stored
+            self.hits += 1
+        else:
+            page.render = types.MethodType(_recorder(self.used_pages, key), page)
+        return markdown
+
+    def _wrap_search(self, index: Any, setup: str) -> None:
+        add = index.add_entry_from_context
+
+        def add_entry_from_context(page: Any) -> None:
+            meta = json.dumps(page.meta, sort_keys=True, ensure_ascii=False, default=repr)
+            key = _digest(setup, page.url, str(page.title), meta, page.content)
+            stored = self.search.get(key)
+            if stored is None:
+                before = len(index.entries)
+                add(page)
+                stored = index.entries[before:]
+            else:
+                index.entries.extend(json.loads(json.dumps(stored)))
+            self.used_search[key] = stored
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def save(self) -> None:
+        """Keep this build's entries (called only after a build without warnings)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for name, data in ((PAGES_FILE, self.used_pages), (SEARCH_FILE, self.used_search)):
+                partial = self.folder / f"{name}.partial"
+                partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                partial.replace(self.folder / name)
+        except OSError:
+            return  # no store is slower, never wrong
+
+
+def _recorder(store: dict[str, Any], key: str) -> Any:
+    """`Page.render`, then the result kept under `key`."""
+
+    def render(page: Any, config: Any, files: Any) -> None:
+        type(page).render(page, config, files)
+        store[key] = {
+            "content": page.content,
+            "toc": _tokens(page.toc),
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids),
+            "links": {
+                f.src_uri: links
+                for f, links in (getattr(page, "links_to_anchors", {}) or {}).items()
+            },
+        }
+
+    return render
+
+
+def _restorer(stored: dict[str, Any]) -> Any:
+    """A `Page.render` that puts the stored result in place."""
+
+    def render(page: Any, config: Any, files: Any) -> None:
+        page.content = stored["content"]
+        page.toc = get_toc(stored["toc"])
+        page._title_from_render = stored["title"]
+        page.present_anchor_ids = set(stored["anchors"])
+        links = {}
+        for src_uri, anchors in stored["links"].items():
+            target = files.get_file_from_path(src_uri)
+            if target is not None:
+                links[target] = anchors
+        page.links_to_anchors = links
+
+    return render

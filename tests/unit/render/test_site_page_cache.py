@@ -1,0 +1,83 @@
+"""The store of rendered pages: a site built from it is the site built without it, and an
+unchanged page is neither rendered nor segmented again."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.structure.pages import Page
+
+from generator.content.project import load_project, require_model
+from generator.core.config import Config
+from generator.core.issues import Severity
+from generator.render.site.assemble import render_site
+from generator.render.site.page_cache import PAGES_FILE, SEARCH_FILE
+from tests.support.fake_history import released_history
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_site_from_the_page_store_is_the_same_site(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = Config.for_root(sample_copy)
+    model = require_model(load_project(config))
+    history = released_history(model)
+    store = tmp_path / "pages"
+    first = render_site(model, history, config, tmp_path / "one", page_cache=store)
+    assert [i for i in first if i.severity is Severity.ERROR] == []
+    pages = json.loads((store / PAGES_FILE).read_text(encoding="utf-8"))
+    assert len(pages) > 50 and json.loads((store / SEARCH_FILE).read_text(encoding="utf-8"))
+
+    rendered: list[str] = []
+    original = Page.render
+
+    def counting(page: Any, config: Any, files: Any) -> None:
+        rendered.append(page.file.src_uri)
+        original(page, config, files)
+
+    monkeypatch.setattr(Page, "render", counting)
+    second = render_site(model, history, config, tmp_path / "two", page_cache=store)
+    assert [i for i in second if i.severity is Severity.ERROR] == []
+    assert rendered == []  # every page came from the store
+    assert _tree(tmp_path / "two" / "site") == _tree(tmp_path / "one" / "site")
+
+    # a changed page is rendered again, the others still come from the store
+    rendered.clear()
+    first_doc = model.documents[0]
+    edited = dataclasses.replace(first_doc, body=first_doc.body + "\n\n新增的一段话。\n")
+    changed = dataclasses.replace(model, documents=(edited, *model.documents[1:]))
+    third = render_site(changed, history, config, tmp_path / "three", page_cache=store)
+    assert [i for i in third if i.severity is Severity.ERROR] == []
+    assert rendered == [f"documents/{first_doc.kind}/{first_doc.id}.md"]
+    assert "新增的一段话" in (
+        tmp_path / "three" / "site" / "documents" / first_doc.kind / first_doc.id / "index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_two_builds_in_one_process_segment_the_search_text_alike(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    """jieba adds the user words' counts again on every load: the site versions of one
+    `cems publish` run would each segment differently. The words are loaded once."""
+    config = Config.for_root(sample_copy)
+    model = require_model(load_project(config))
+    history = released_history(model)
+    for out in ("one", "two", "three"):
+        render_site(model, history, config, tmp_path / out)
+    index = [
+        (tmp_path / out / "site" / "search" / "search_index.json").read_bytes()
+        for out in ("one", "two", "three")
+    ]
+    assert index[0] == index[1] == index[2]
