@@ -277,6 +277,7 @@ def build_mkdocs(
                 store = PageCachePlugin(page_cache, config_file, words)
                 mk_config.plugins[CACHE_PLUGIN] = store
             build(mk_config)
+            _reproducible_sitemap_gz(Path(mk_config.site_dir))
             if store is not None and not collect.records:
                 store.save()
         except exceptions.ConfigurationError as exc:
@@ -295,6 +296,16 @@ def build_mkdocs(
                 Issue("site-src/mkdocs.yml", None, "", f"网站构建失败: {exc}", code="SITE-BUILD")
             ]
     return [_issue(r, sources, root) for r in collect.records]
+
+
+def _reproducible_sitemap_gz(site_dir: Path) -> None:
+    """MkDocs gzips the sitemap with the build's time in the gzip header, so the same commit
+    built on another day differed in that one file: write it again with time 0."""
+    import gzip
+
+    plain, packed = site_dir / "sitemap.xml", site_dir / "sitemap.xml.gz"
+    if plain.is_file() and packed.is_file():
+        packed.write_bytes(gzip.compress(plain.read_bytes(), mtime=0))
 
 
 SITEMAP_PLACEHOLDER = "http://cems.invalid/"

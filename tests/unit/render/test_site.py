@@ -5,6 +5,7 @@ History objects are made by hand here (no git needed); `test_site_publish.py` us
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -135,6 +136,11 @@ def test_every_document_and_register_has_a_page_and_the_nav_is_generated(built) 
     assert model.organisation.name in home and "2025-06" in home
     # no external assets: every stylesheet and script is served by the site itself
     assert not re.search(r'(?:src|href)="https?://', home)
+    # the gzipped sitemap carries no build time (bytes 4-8 of a gzip header), so the same
+    # commit built on another day gives the same file
+    packed = (out / "site" / "sitemap.xml.gz").read_bytes()
+    assert packed[4:8] == b"\0\0\0\0"
+    assert gzip.decompress(packed) == (out / "site" / "sitemap.xml").read_bytes()
 
 
 def test_register_pages_show_enum_codes_in_the_schemas_chinese(built) -> None:
