@@ -24,13 +24,23 @@ from generator.core.output import issues_to_json, issues_to_text
 @format_option
 @out_option
 @click.option("--no-word", is_flag=True, help="不生成 Word/Excel 下载文件 (site only, faster).")
+@click.option(
+    "--copies",
+    is_flag=True,
+    help="在各版本的正本摘要登记表中也记录发给各部门的受控副本（较慢） "
+    "(also record the department copies' digests; slower).",
+)
 @today_option
-def command(root: Path, fmt: str, out: Path | None, no_word: bool, today: date | None) -> None:
+def command(
+    root: Path, fmt: str, out: Path | None, no_word: bool, copies: bool, today: date | None
+) -> None:
     """为每个发布版本和草稿生成网站 (build a site for every release and the draft)."""
     from generator.ops.publish import publish_versions  # lazy: the renderers are heavy imports
 
     config = config_for(root, out, today)
-    issues = publish_versions(config, config.out_dir, word=not no_word, progress=progress)
+    issues = publish_versions(
+        config, config.out_dir, word=not no_word, copies=copies, progress=progress
+    )
     if fmt == "json":
         click.echo(issues_to_json(issues))
     elif issues:

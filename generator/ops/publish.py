@@ -123,6 +123,7 @@ def _build_version(
     word: bool,
     today: date | None = None,
     successor: str = "",
+    issue_copies: bool = False,
 ) -> tuple[str, list[Issue]]:
     """Check out one version in the clone and build its site into `target`; returns its title."""
     _git(clone, "checkout", "-q", "-f", "--detach", version.rev)
@@ -151,7 +152,7 @@ def _build_version(
         built = built_digests(out, masters)
         digests = genuine_digests(config, project.model, history, work / "genuine-cache", built)
         copies = digests  # the draft's copies in force are those of the newest release
-        if version.tag:
+        if version.tag and issue_copies:
             copies = issued_copy_digests(config, project.model, history, work / "issued", digests)
     downloads = downloads_from(out, project.model)
     issues += render_site(
@@ -244,9 +245,16 @@ def write_versions_index(
 
 
 def publish_versions(
-    config: Config, out_dir: Path, *, word: bool = True, progress: Progress | None = None
+    config: Config,
+    out_dir: Path,
+    *,
+    word: bool = True,
+    copies: bool = False,
+    progress: Progress | None = None,
 ) -> list[Issue]:
-    """Build every release and the draft into out_dir/versions/ (mike layout)."""
+    """Build every release and the draft into out_dir/versions/ (mike layout). With `copies`,
+    each released version's digest register also holds the department copies issued with its
+    revisions in force (rendered to be digested: the slow part of a publish)."""
     if not (config.root / ".git").exists():
         raise CemsError(
             f"不是 git 仓库 (not a git repository): {config.root}",
@@ -279,14 +287,14 @@ def publish_versions(
     versions = release_versions(config)
     versions_dir.mkdir(parents=True, exist_ok=True)
     stamps = _read_stamps(out_dir)
-    keys = _keys(versions, config, word)
+    keys = _keys(versions, config, word, copies)
     _remove_stale(versions_dir, versions, stamps, keys)
     with tempfile.TemporaryDirectory(prefix="cems-publish-") as tmp:
         clone = Path(tmp) / "repo"
         # A local clone shares objects with the repository and leaves it untouched.
         _git(Path(tmp), "clone", "-q", "--no-checkout", str(config.root), str(clone))
         built, fresh, issues = _build_versions(
-            clone, versions, keys, stamps, versions_dir, config, word, progress
+            clone, versions, keys, stamps, versions_dir, config, (word, copies), progress
         )
     _write_stamps(out_dir, fresh)
     if not built:
@@ -303,7 +311,7 @@ def _build_versions(
     stamps: dict[str, dict[str, str]],
     versions_dir: Path,
     config: Config,
-    word: bool,
+    outputs: tuple[bool, bool],  # (word, department copies)
     progress: Progress | None,
 ) -> tuple[list[tuple[Version, str]], dict[str, dict[str, str]], list[Issue]]:
     """Each version reused (its key and folder unchanged) or built; (built, stamps, issues)."""
@@ -327,9 +335,10 @@ def _build_versions(
             version,
             clone.parent,
             versions_dir / version.name,
-            word,
+            outputs[0],
             config.today,
             following.tag if following else "",
+            outputs[1],
         )
         issues += found
         if title:
@@ -342,7 +351,7 @@ def _build_versions(
 STAMPS = Path(".cache") / "publish-versions.json"
 
 
-def _keys(versions: list[Version], config: Config, word: bool) -> dict[str, str]:
+def _keys(versions: list[Version], config: Config, word: bool, copies: bool) -> dict[str, str]:
     """What a released version's site depends on, "" when it must be rebuilt every time (the
     draft; a release not yet in force on `today`, whose pages still change with the date)."""
     day = config.today or date.today()
@@ -354,7 +363,15 @@ def _keys(versions: list[Version], config: Config, word: bool) -> dict[str, str]
         if version.effective is None or version.effective > day:
             keys[version.name] = ""
             continue
-        parts = [version.tag, version.commit, code, successor, str(word), iso_day(config.today)]
+        parts = [
+            version.tag,
+            version.commit,
+            code,
+            successor,
+            str(word),
+            str(copies),
+            iso_day(config.today),
+        ]
         keys[version.name] = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
     return keys
 

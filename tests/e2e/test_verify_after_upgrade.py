@@ -33,7 +33,18 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[VerifyOrg, Path
 
     vorg = make_verify_org(tmp_path_factory.mktemp("upgrade"))
     out = tmp_path_factory.mktemp("site")
-    code = main(["publish", "--root", str(vorg.root), "--out", str(out), "--today", "2024-04-01"])
+    code = main(
+        [
+            "publish",
+            "--root",
+            str(vorg.root),
+            "--out",
+            str(out),
+            "--copies",
+            "--today",
+            "2024-04-01",
+        ]
+    )
     assert code == 0
     return vorg, out
 
