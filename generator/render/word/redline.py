@@ -36,6 +36,7 @@ from generator.control.types import History, Revision
 from generator.core.config import Config
 from generator.manifest import GeneratedFile, sha256_bytes, sha256_file
 from generator.render.word import ooxml as xml
+from generator.render.word import ooxml_changes as changes
 from generator.render.word.blocks import Block, Run, Runs, common_shift
 from generator.render.word.blocks import parse_blocks as parse_blocks
 from generator.render.word.blocks import strip_front_matter as strip_front_matter
@@ -64,7 +65,7 @@ class _Writer:
 
     def mark(self, kind: str) -> Any:
         """A w:ins (kind "insert"), w:del ("delete") or w:pPrChange ("format") element."""
-        return xml.change_mark(kind, self.take(), self.author, self.date)
+        return changes.change_mark(kind, self.take(), self.author, self.date)
 
     def style_id(self, name: str) -> str:
         # python-docx scans every style on each lookup by name: look each up once
@@ -81,7 +82,7 @@ class _Writer:
                 continue
             added = [self.run(paragraph, run, code_size) for run in runs]
             if kind != "equal":
-                xml.add_tracked_runs(paragraph, self.mark(kind), added, kind == "delete")
+                changes.add_tracked_runs(paragraph, self.mark(kind), added, kind == "delete")
 
     def run(self, paragraph: Any, run: Run, code_size: float) -> Any:
         added = paragraph.add_run(run.text)
@@ -121,14 +122,16 @@ class _Writer:
     def finish(self, paragraph: Any, op: str, old: Block | None, new: Block | None) -> None:
         if op in ("insert", "delete"):
             kind = "ins" if op == "insert" else "del"
-            xml.mark_paragraph_tracked(paragraph, kind, self.take(), self.author, self.date)
+            changes.mark_paragraph_tracked(paragraph, kind, self.take(), self.author, self.date)
         elif op == "replace" and old and new and old.style != new.style:
             self.style_change(paragraph, old)
 
     def style_change(self, paragraph: Any, old: Block) -> None:
         """w:pPrChange: Word shows 'formatted' with the old style (e.g. a heading level)."""
         change = self.mark("format")
-        xml.mark_style_change(paragraph, change, self.style_id(old.style) if old.style else None)
+        changes.mark_style_change(
+            paragraph, change, self.style_id(old.style) if old.style else None
+        )
 
     # ---- tables -----------------------------------------------------------------------
 
@@ -147,7 +150,7 @@ class _Writer:
             if shown.header:
                 xml.repeat_header_row(row)
             if op in ("insert", "delete"):  # after tblHeader: w:ins / w:del end w:trPr
-                xml.mark_row_tracked(row, self.mark(op))
+                changes.mark_row_tracked(row, self.mark(op))
 
 
 def _pieces(
@@ -279,7 +282,15 @@ def render_redline(
     return sha256_bytes(save_docx(word, path, current.release.date))
 
 
-REDLINE_MODULES = ("redline.py", "blocks.py", "diff.py", "body.py", "ooxml.py", "reproducible.py")
+REDLINE_MODULES = (
+    "redline.py",
+    "blocks.py",
+    "diff.py",
+    "body.py",
+    "ooxml.py",
+    "ooxml_changes.py",
+    "reproducible.py",
+)
 
 
 def redline_key(document: Document, previous: Revision, current: Revision, template: bytes) -> str:
