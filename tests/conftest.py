@@ -17,6 +17,20 @@ SAMPLE_PARTS = ("content", "records")
 PRODUCT_PARTS = ("schemas", "templates", "mkdocs.yml")
 
 
+# The longest tests (one end-to-end demo, one publish for the browser) run first, so that
+# with `-n 2 --dist loadfile` (a module's tests, and its module fixture, stay on one worker) the other
+# worker takes the short files instead of waiting at the end.
+LONGEST_FIRST = ("tests/e2e/test_demo_build.py", "tests/e2e/test_site_browser.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture
 def sample_root() -> Path:
     """The sample organisation shipped in this repository (read-only: never write here)."""
