@@ -23,13 +23,13 @@ import os
 import platform
 from dataclasses import dataclass
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from generator.control.types import History
 from generator.core.config import Config
 from generator.core.issues import Issue
+from generator.core.versions import installed_versions
 from generator.manifest import GeneratedFile
 from generator.ops.cache import REPOSITORY_INPUTS, code_fingerprint, issue_from_dict, tree_digest
 
@@ -46,22 +46,12 @@ class Kept:
     issues: list[Issue]
 
 
-def _versions() -> str:
-    found = []
-    for name in WRITERS:
-        try:
-            found.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}:absent")
-    return ";".join([platform.python_version(), *found])
-
-
 def build_key(config: Config, history: History, options: dict[str, Any]) -> str:
     """Digest of every input of a build (see the module's docstring)."""
     digest = hashlib.sha256()
     pieces = (
         code_fingerprint(),
-        _versions(),
+        platform.python_version() + ";" + installed_versions(WRITERS),
         tree_digest(config.root, (*REPOSITORY_INPUTS, ".cems")),
         repr(config),
         repr(sorted(options.items())),

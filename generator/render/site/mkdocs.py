@@ -321,7 +321,6 @@ def write_version_sitemap(site_dir: Path, version: str, site_url: str = "") -> i
     browser's), so without a configured `site_url` a placeholder host serves as well.
     Returns the number of pages listed.
     """
-    import gzip
     from xml.sax.saxutils import escape
 
     # a site_url that names the latest/ alias (so copies' QR codes open the version in force)
@@ -340,7 +339,7 @@ def write_version_sitemap(site_dir: Path, version: str, site_url: str = "") -> i
     text += "</urlset>\n"
     data = text.encode("utf-8")
     (site_dir / "sitemap.xml").write_bytes(data)
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
+    _reproducible_sitemap_gz(site_dir)
     return len(urls)
 
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import types
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
+
+from generator.core.versions import installed_versions
 
 PLUGIN_NAME = "cems-page-cache"
 PAGES_FILE = "pages.json"
@@ -37,16 +38,6 @@ def _digest(*parts: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-def _versions() -> str:
-    found = []
-    for name in _STACK:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=-")
-    return ",".join(found)
 
 
 def _tokens(items: Any) -> list[dict[str, Any]]:
@@ -70,7 +61,7 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self, folder: Path, config_file: Path, words: str = "") -> None:
         self.folder = folder
         self.words = words  # the search dictionary jieba was given
-        self.setup = _digest(_versions(), config_file.read_text(encoding="utf-8"))
+        self.setup = _digest(installed_versions(_STACK), config_file.read_text(encoding="utf-8"))
         self.pages = _load(folder / PAGES_FILE)
         self.search = _load(folder / SEARCH_FILE)
         self.used_pages: dict[str, Any] = {}
