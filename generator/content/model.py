@@ -134,6 +134,9 @@ class Model:
     records: tuple[Record, ...]
     record_types: tuple[RecordType, ...]
     clauses: tuple[Clause, ...] = field(default_factory=clause_catalogue)
+    # digest of the source files and schemas this model was loaded from ("" = unknown), for
+    # caches keyed by content; not an init field, so a `replace`d model never inherits it
+    sources_digest: str = field(default="", init=False, repr=False, compare=False)
 
     def person(self, person_id: str) -> Person | None:
         return next((p for p in self.organisation.people if p.id == person_id), None)

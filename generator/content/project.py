@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ from generator.content.schemas import SchemaSet, load_schemas
 from generator.content.validate import validate_sources
 from generator.core.config import Config
 from generator.core.issues import CemsError, Issue, has_errors, sort_issues
+from generator.core.versions import tree_digest
 
 
 @dataclass
@@ -33,13 +35,25 @@ def load_project(config: Config, today: date | None = None) -> Project:
     schemas = load_schemas(config.schemas_dir, config.root)
     sources = discover(config, schemas)
     placeholders = placeholder_issues(sources.all_files())
-    found = merge_placeholders(placeholders, validate_sources(sources, schemas, today))
+    found = merge_placeholders(placeholders, validate_sources(sources, schemas, today, config.root))
     if not has_errors(found):  # only well-formed attachment entries are checked
         found += check_attachments(config.root, sources.records)
     versions = version_issues(sources.organisation)
     issues = sort_issues([*schemas.notes, *versions, *found])
     model = None if has_errors(issues) else build_model(sources, schemas)
+    if model is not None:
+        object.__setattr__(model, "sources_digest", _sources_digest(config, sources))
     return Project(config, schemas, sources, issues, model)
+
+
+def _sources_digest(config: Config, sources: Sources) -> str:
+    digest = hashlib.sha256()
+    for source in sources.all_files():
+        digest.update(source.rel.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(source.text.encode("utf-8", "surrogatepass")).digest())
+    schemas = config.schemas_dir
+    digest.update(tree_digest(schemas.parent, (schemas.name,)).encode("ascii"))
+    return digest.hexdigest()
 
 
 def require_model(project: Project) -> Model:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -21,6 +22,7 @@ from generator.content.load import SourceFile
 from generator.content.rows import table_is_valid
 from generator.content.schemas import SchemaSet
 from generator.content.signs import negative_readings
+from generator.content.validation_cache import ValidationCache
 from generator.content.xref import (
     REF_KINDS_ZH,
     TYPE_ZH,
@@ -325,22 +327,38 @@ def _record_type_rules(sources: Sources, schemas: SchemaSet) -> Iterator[Issue]:
 
 
 def validate_sources(
-    sources: Sources, schemas: SchemaSet, today: date | None = None
+    sources: Sources,
+    schemas: SchemaSet,
+    today: date | None = None,
+    cache_root: Path | None = None,
 ) -> list[Issue]:
     """All issues of a content repository, in no particular order. Recorded dates may not
-    lie more than `limits.FUTURE_TOLERANCE` after `today` (default: the real today)."""
+    lie more than `limits.FUTURE_TOLERANCE` after `today` (default: the real today). With
+    `cache_root` (the content root), unchanged files' schema results come from the
+    repository's validation cache."""
     issues = list(sources.issues)
     index, index_issues = build_index(sources)
     issues += index_issues
     # a broken organisation.yaml is one error, not one per reference to a person in it
     broken = broken_reference_kinds(sources)
     suppressed = [0]
-    validator_class = _make_validator_class(index, latest_allowed(today), broken, suppressed)
+    limit = latest_allowed(today)
+    validator_class = _make_validator_class(index, limit, broken, suppressed)
     validators = Validators(validator_class, schemas)
+    # a broken reference kind is counted while validating: no shortcut then
+    cache = ValidationCache.open(cache_root if not broken else None, index, limit)
+
+    def checked(source: SourceFile, schema: dict[str, Any], tables: bool = False) -> list[Issue]:
+        if source.issues:
+            return list(source.issues)
+        return cache.issues(
+            source, schema, tables, lambda: validate_file(source, schema, validators, tables)
+        )
+
     if sources.organisation:
-        issues += validate_file(sources.organisation, schemas.organisation, validators)
+        issues += checked(sources.organisation, schemas.organisation)
     for doc in sources.documents:
-        issues += validate_file(doc, schemas.document, validators)
+        issues += checked(doc, schemas.document)
     for record_type, files in sources.records.items():
         schema = schemas.records[record_type]
         for rec in files:
@@ -349,7 +367,8 @@ def validate_sources(
                 issues.append(empty)
                 continue
             # per distinct cell unless references of a broken kind are being counted
-            issues += validate_file(rec, schema, validators, tables=not broken)
+            issues += checked(rec, schema, tables=not broken)
+    cache.save()
     if suppressed[0]:
         issues.append(suppressed_issue(suppressed[0], broken))
     org = (

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from generator.content.model import Model
+from generator.control.history_cache import HistoryCache
 from generator.control.policy import ReleasePolicy, release_policy
 from generator.control.published import outside_record_issues
 from generator.control.records import record_origins
@@ -66,8 +67,22 @@ def read_history(
     """Document control of every document at `at` (a release tag or commit; None = working tree).
 
     `today` (default `config.today`, else the clock's date) decides which approved releases are in
-    force: one whose effective date is later is approved but not yet in force.
+    force: one whose effective date is later is approved but not yet in force. An unchanged
+    repository's result comes from the local history cache (`history_cache`).
     """
+    cache = HistoryCache.open(config, model, at, today or config.today or date.today())
+    kept = cache.load() if cache is not None else None
+    if kept is not None:
+        return kept[0], list(kept[1])
+    history, issues = _read_history(config, model, at, today)
+    if cache is not None:
+        cache.store(history, issues)
+    return history, issues
+
+
+def _read_history(
+    config: Config, model: Model, at: str | None, today: date | None
+) -> tuple[History, list[Issue]]:
     try:
         repo, empty, issues = open_repo(config, at)
         if repo is None:

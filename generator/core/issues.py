@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 class Severity(str, enum.Enum):
@@ -39,6 +40,19 @@ class Issue:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Issue:
+        """The inverse of `to_dict` (for issues kept in a cache)."""
+        return cls(
+            data["file"],
+            data.get("line"),
+            data.get("field", ""),
+            data["message"],
+            Severity(data.get("severity", "error")),
+            data.get("code", ""),
+            data.get("hint", ""),
+        )
 
     def format(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")

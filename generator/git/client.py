@@ -134,6 +134,14 @@ class Git:
         )
         return Path(_decode(result.stdout).strip()) if result.returncode == 0 else None
 
+    def ref_state(self) -> str:
+        """Every ref with the object it points at, HEAD, and the gpg settings signature
+        checks use: one text that changes whenever a commit, tag or branch does."""
+        refs = self.run("for-each-ref", "--format=%(objectname) %(refname)", check=False)
+        head = self.run_bytes("rev-parse", "-q", "--verify", "HEAD", check=False).stdout
+        gpg = self.run_bytes("config", "--get-regexp", r"^gpg\.", check=False).stdout
+        return refs + "\0" + _decode(head) + "\0" + _decode(gpg)
+
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
 

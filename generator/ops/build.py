@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 from generator.content.attachments import iter_attachments, resolve_inside
 from generator.content.model import Model
 from generator.content.project import Project, load_project, require_model
+from generator.control.published import configured_record
 from generator.control.review_dates import apply_reviews
 from generator.control.revisions import read_history
 from generator.control.texts import drafts_view, in_force_view, text_reader
@@ -30,7 +31,7 @@ from generator.core.issues import CemsError, Issue, Severity, has_errors
 from generator.manifest import GeneratedFile, write_manifest
 from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache, link_or_copy
 from generator.ops.digest_register import SITE_REGISTER, entries_of, write_register
-from generator.ops.unchanged import build_key, kept_output, record_output
+from generator.ops.unchanged import base_key, build_key, kept_output, record_output
 
 Progress = Callable[[str], None]
 CACHE = ".cache"
@@ -41,7 +42,7 @@ WITHDRAWN_DIR = "word/withdrawn"
 @dataclass
 class BuildResult:
     out_dir: Path
-    history: History
+    history: History | None  # None when an unchanged build was kept without reading git
     files: list[GeneratedFile] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
@@ -129,19 +130,6 @@ def build_all(
 
     The status page and the review input pack are judged `as_of`, by default the
     date of the last commit, so that a build of one commit is the same on any day."""
-    progress("读取和校验内容 (loading and validating)")
-    project = load_project(config)
-    model = require_model(project)
-    issues = [i for i in project.issues if i.severity is Severity.WARNING]
-
-    progress("读取 git 历史 (reading git history)")
-    history, history_issues = read_history(config, model)
-    issues += history_issues
-    if has_errors(history_issues):
-        raise CemsError(
-            "无法从 git 得到文件历史 (cannot derive document history from git)", history_issues
-        )
-
     out_dir = config.out_dir
     lock = _lock(out_dir)
     try:
@@ -153,10 +141,26 @@ def build_all(
         ) from None
     try:
         options = {"pdf": pdf, "copies": copies, "as_of": as_of}
-        key = build_key(config, history, options)
-        kept = kept_output(out_dir, CACHE, key)
+        base = base_key(config, options)  # before reading anything the build reads
+        kept = kept_output(out_dir, CACHE, base)
         if kept is not None:  # every input as the last build had it, its output untouched
-            return BuildResult(out_dir, history, kept.files, issues + kept.issues)
+            return BuildResult(out_dir, None, kept.files, kept.issues)
+
+        progress("读取和校验内容 (loading and validating)")
+        project = load_project(config)
+        model = require_model(project)
+        outside = _outside_inputs(config, model)
+        key = (build_key(base, outside), outside)
+        issues = [i for i in project.issues if i.severity is Severity.WARNING]
+
+        progress("读取 git 历史 (reading git history)")
+        history, history_issues = read_history(config, model)
+        issues += history_issues
+        if has_errors(history_issues):
+            raise CemsError(
+                "无法从 git 得到文件历史 (cannot derive document history from git)",
+                history_issues,
+            )
         preflight(config)
         staging = _stage(out_dir)
         try:
@@ -176,10 +180,27 @@ def build_all(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _swap_in(staging, out_dir)
-        record_output(out_dir, CACHE, key, files, site_issues)
+        issues += site_issues
+        record_output(out_dir, CACHE, key, files, issues)
     finally:
         lock.release()
-    return BuildResult(out_dir, history, files, issues + site_issues)
+    return BuildResult(out_dir, history, files, issues)
+
+
+def _outside_inputs(config: Config, model: Model) -> list[str]:
+    """Files a build reads that the base key's folders do not cover: attached evidence kept
+    elsewhere in the repository, and the configured published record."""
+    covered = [config.root.resolve() / part for part in (*REPOSITORY_INPUTS, ".cems")]
+    found: set[str] = set()
+    for record in model.records:
+        for attachment in iter_attachments(record.path, record.data):
+            source = resolve_inside(config.root, attachment.path)
+            if source is not None and not any(source.is_relative_to(c) for c in covered):
+                found.add(str(source))
+    published = configured_record(model, config.root)
+    if published is not None:
+        found.add(str(published))
+    return sorted(found)
 
 
 def _build_into(

@@ -22,39 +22,13 @@ from typing import Any
 
 from generator.control.types import History
 from generator.core.config import Config
-from generator.core.issues import Issue, Severity
+from generator.core.issues import Issue
+from generator.core.versions import code_fingerprint, tree_digest
 from generator.manifest import GeneratedFile
 
 KEEP_PER_RENDERER = 3
 # What a renderer may read from the repository besides git (images sit beside documents).
 REPOSITORY_INPUTS = ("content", "records", "schemas", "templates", "mkdocs.yml")
-_PACKAGE = Path(__file__).resolve().parents[1]
-
-
-def code_fingerprint() -> str:
-    """Digest of the package's code and resources: a new cems version renders anew."""
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode("utf-8"))
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def tree_digest(root: Path, parts: Iterable[str], skip: frozenset[str] = frozenset()) -> str:
-    """Digest of the files under `parts` of `root` (names and bytes), in path order, leaving
-    out the repository-relative paths in `skip` (files whose content a caller keys itself)."""
-    digest = hashlib.sha256()
-    for part in parts:
-        base = root / part
-        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
-        for path in paths:
-            rel = path.relative_to(root).as_posix()
-            if rel in skip:
-                continue
-            digest.update(rel.encode("utf-8") + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def stable_repr(value: Any) -> str:
@@ -168,7 +142,7 @@ class OutputCache:
                 link_or_copy(source, target)
                 restored.append(target)
             files = [GeneratedFile(**f) for f in data["files"]]
-            issues = [issue_from_dict(i) for i in data["issues"]]
+            issues = [Issue.from_dict(i) for i in data["issues"]]
         except (OSError, ValueError, KeyError, TypeError):
             for target in restored:  # a damaged entry is rendered again, from no half of it
                 target.unlink(missing_ok=True)
@@ -233,15 +207,3 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def issue_from_dict(data: dict[str, Any]) -> Issue:
-    return Issue(
-        data["file"],
-        data.get("line"),
-        data.get("field", ""),
-        data["message"],
-        Severity(data.get("severity", "error")),
-        data.get("code", ""),
-        data.get("hint", ""),
-    )

@@ -16,10 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.core.issues import CemsError, Issue
-from generator.ops.digests import Digests
+
+if TYPE_CHECKING:  # the digests module loads python-docx: not needed to write a register
+    from generator.ops.digests import Digests
 
 REGISTER_NAME = "digests.json"
 SITE_REGISTER = Path("verify") / REGISTER_NAME

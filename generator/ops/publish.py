@@ -28,9 +28,9 @@ from generator.control.types import History
 from generator.core.config import Config
 from generator.core.dates import iso_day
 from generator.core.issues import CemsError, Issue, Severity, has_errors
+from generator.core.versions import code_fingerprint
 from generator.git.client import RELEASE_PREFIX, Git
 from generator.manifest import GeneratedFile
-from generator.ops.cache import code_fingerprint
 from generator.ops.digest_register import REGISTER_NAME, SITE_REGISTER, entries_of, write_register
 from generator.ops.digests import Digests, built_digests, genuine_digests
 from generator.ops.publish_records import (

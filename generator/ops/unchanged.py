@@ -1,17 +1,22 @@
 """A build whose inputs are all unchanged keeps the output folder it already has.
 
-Every renderer's output depends only on what the build key covers: the code of cems and
-its resources, the versions of the libraries that write the files, the repository files the
-renderers read (`cache.REPOSITORY_INPUTS`, `.cems/`), the history from git (releases,
-revisions, signatures, in-force state), the configuration, the options and the date. When
-the key equals the one the last successful build recorded, and the output folder is exactly
-what that build left (the same files, every one with the size and modification time it had
-then; nothing added, nothing removed), the build would write the same bytes again: the
-folder is kept, so a no-change rebuild rewrites none of its thousands of files.
+Every output depends only on what the build key covers: the code of cems and its resources,
+the versions of the libraries that write the files, the repository files a build reads
+(`cache.REPOSITORY_INPUTS`, `.cems/`), the state of git that its history comes from (every
+ref and HEAD, gpg settings and keyrings, shallow and graft files, the release log:
+`history_cache.repository_state`), the configuration, the options and the date, and the files
+outside those folders that the last build read (the evidence files records attach, the
+configured published record), by content. The key is computed before anything is loaded: when
+it equals the one the last successful build recorded, and the output folder is exactly what
+that build left (the same files, every one with the size and modification time it had then;
+nothing added, nothing removed), the build would read the same inputs and write the same bytes
+again, so it loads nothing and the folder is kept — a no-change rebuild reads no content, no
+git history and rewrites none of its thousands of files.
 
 Anything else — a different key, a file touched, added or removed in the output, no or a
 damaged record — runs the full build, which starts from an empty staging folder as always.
-The record lives in `<out>/.cache/output.json` and is written only after a build succeeded.
+The record lives in `<out>/.cache/output.json` and is written only after a build succeeded;
+it keeps every issue that build reported, so a kept build reports the same warnings.
 """
 
 from __future__ import annotations
@@ -26,12 +31,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.control.types import History
+from generator.control.history_cache import repository_state
 from generator.core.config import Config
 from generator.core.issues import Issue
-from generator.core.versions import installed_versions
+from generator.core.local_cache import file_state
+from generator.core.versions import code_fingerprint, installed_versions, tree_digest
 from generator.manifest import GeneratedFile
-from generator.ops.cache import REPOSITORY_INPUTS, code_fingerprint, issue_from_dict, tree_digest
+from generator.ops.cache import REPOSITORY_INPUTS
 
 RECORD = "output.json"
 # the libraries whose version can change the bytes of an output
@@ -46,21 +52,29 @@ class Kept:
     issues: list[Issue]
 
 
-def build_key(config: Config, history: History, options: dict[str, Any]) -> str:
-    """Digest of every input of a build (see the module's docstring)."""
+def base_key(config: Config, options: dict[str, Any]) -> str:
+    """Digest of the inputs of a build known before loading it (see the module's docstring)."""
     digest = hashlib.sha256()
     pieces = (
         code_fingerprint(),
         platform.python_version() + ";" + installed_versions(WRITERS),
         tree_digest(config.root, (*REPOSITORY_INPUTS, ".cems")),
+        repository_state(config.root) or "no repository",
         repr(config),
         repr(sorted(options.items())),
         date.today().isoformat(),
-        repr(history),
     )
     for piece in pieces:
-        digest.update(piece.encode("utf-8"))
+        digest.update(piece.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def build_key(base: str, outside: list[str]) -> str:
+    """The base key with the content of the files outside the repository folders it covers."""
+    digest = hashlib.sha256(base.encode("ascii") + b"\0")
+    for path in outside:
+        digest.update(f"{path}\0{file_state(Path(path))}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -82,25 +96,37 @@ def _state(out_dir: Path, cache: str) -> dict[str, list[int]]:
     return state
 
 
-def kept_output(out_dir: Path, cache: str, key: str) -> Kept | None:
-    """The last build's report when its key is `key` and its output is untouched, else None."""
+def kept_output(out_dir: Path, cache: str, base: str) -> Kept | None:
+    """The last build's report when its inputs are those `base` and the files outside it
+    that build read had, and its output is untouched; else None."""
     try:
         record = json.loads((out_dir / cache / RECORD).read_text(encoding="utf-8"))
-        if record.get("key") != key or record.get("state") != _state(out_dir, cache):
+        outside = record["outside"]
+        if not isinstance(outside, list) or not all(isinstance(p, str) for p in outside):
+            return None
+        if record.get("key") != build_key(base, outside):
+            return None
+        if record.get("state") != _state(out_dir, cache):
             return None
         files = [GeneratedFile(**f) for f in record["files"]]
-        issues = [issue_from_dict(i) for i in record["issues"]]
+        issues = [Issue.from_dict(i) for i in record["issues"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return Kept(files, issues)
 
 
 def record_output(
-    out_dir: Path, cache: str, key: str, files: list[GeneratedFile], issues: list[Issue]
+    out_dir: Path,
+    cache: str,
+    key: tuple[str, list[str]],
+    files: list[GeneratedFile],
+    issues: list[Issue],
 ) -> None:
-    """Remember a successful build's key, report and output state (after it was swapped in)."""
+    """Remember a successful build's key (the build key and the outside files it covers),
+    report and output state (after it was swapped in)."""
     record = {
-        "key": key,
+        "key": key[0],
+        "outside": key[1],
         "files": [f.to_dict() for f in files],
         "issues": [i.to_dict() for i in issues],
         "state": _state(out_dir, cache),

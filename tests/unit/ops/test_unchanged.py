@@ -8,13 +8,13 @@ from pathlib import Path
 
 from generator.core.issues import Issue, Severity
 from generator.manifest import GeneratedFile
-from generator.ops.unchanged import kept_output, record_output
+from generator.ops.unchanged import build_key, kept_output, record_output
 
 FILES = [GeneratedFile("word/a.docx", "ab" * 32, "A", "A/0", "copy")]
 ISSUES = [Issue("site", None, "", "注意", Severity.WARNING, "SITE-X")]
 
 
-def _output(tmp_path: Path) -> Path:
+def _output(tmp_path: Path, outside: list[str] | None = None) -> Path:
     out = tmp_path / "build"
     (out / "word").mkdir(parents=True)
     (out / "word" / "a.docx").write_bytes(b"copy")
@@ -22,7 +22,8 @@ def _output(tmp_path: Path) -> Path:
     (out / "site" / "index.html").write_text("<p>站</p>", encoding="utf-8")
     (out / ".cache" / "outputs").mkdir(parents=True)
     (out / ".cache" / "outputs" / "big").write_bytes(b"not part of the output")
-    record_output(out, ".cache", "k1", FILES, ISSUES)
+    paths = outside or []
+    record_output(out, ".cache", (build_key("k1", paths), paths), FILES, ISSUES)
     return out
 
 
@@ -64,4 +65,16 @@ def test_no_or_a_damaged_record_builds_again(tmp_path: Path) -> None:
     (out / ".cache" / "output.json").write_text("{not json", encoding="utf-8")
     assert kept_output(out, ".cache", "k1") is None
     (out / ".cache" / "output.json").unlink()
+    assert kept_output(out, ".cache", "k1") is None
+
+
+def test_a_changed_file_outside_the_covered_folders_builds_again(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence" / "meter.pdf"
+    evidence.parent.mkdir()
+    evidence.write_bytes(b"%PDF reading")
+    out = _output(tmp_path, [str(evidence)])
+    assert kept_output(out, ".cache", "k1") is not None
+    evidence.write_bytes(b"%PDF edited!")
+    assert kept_output(out, ".cache", "k1") is None
+    evidence.unlink()
     assert kept_output(out, ".cache", "k1") is None

@@ -2,45 +2,79 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from generator.cli.main import main
 from generator.content.project import load_project, require_model
 from generator.core.config import Config
+from tests.conftest import GitRepo, copy_sample
 
 APPROVER = ("周建国", "zhou.jianguo@yanling-ceramics.example")
 AUTHOR = ("唐雯", "tang.wen@yanling-ceramics.example")
+TODAY = "2025-06-01"
 
 
-@pytest.fixture
-def released_repo(sample_copy: Path, git_repo) -> tuple[Path, str, str]:
+def _released_repo(root: Path) -> tuple[Path, str, str]:
     """Two releases and an unreleased edit of one document; returns (root, doc id, page)."""
-    model = require_model(load_project(Config.for_root(sample_copy)))
+    copy_sample(root)
+    model = require_model(load_project(Config.for_root(root)))
     doc = model.documents[0]
-    repo = git_repo(sample_copy)
+    repo = GitRepo(root)
     repo.commit("建立文件库", "2025-01-10T10:00:00+08:00", AUTHOR)
     repo.tag("release/2025-01", "首次发布", "2025-01-15T09:00:00+08:00", APPROVER)
-    path = sample_copy / doc.path
+    path = root / doc.path
     path.write_text(path.read_text(encoding="utf-8") + "\n增补的第一段。\n", encoding="utf-8")
     repo.commit(f"{doc.id}: 增补第一段", "2025-03-01T10:00:00+08:00", AUTHOR)
     repo.tag("release/2025-03", "第二次发布", "2025-03-05T09:00:00+08:00", APPROVER)
     path.write_text(path.read_text(encoding="utf-8") + "\n草稿中的第二段。\n", encoding="utf-8")
     repo.commit(f"{doc.id}: 草拟第二段", "2025-04-01T10:00:00+08:00", AUTHOR)
-    return sample_copy, doc.id, f"documents/{doc.kind}/{doc.id}/index.html"
+    return root, doc.id, f"documents/{doc.kind}/{doc.id}/index.html"
 
 
-def test_publish_builds_every_release_and_the_draft(released_repo, run_cli, tmp_path) -> None:
-    root, doc_id, page = released_repo
-    out = tmp_path / "out"
-    code, stdout, stderr = run_cli("publish", "--root", str(root), "--out", str(out), "--no-word")
-    assert code == 0, stderr
-    assert "versions" in stdout
-    versions = out / "versions"
+def _status(root: Path) -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@dataclass(frozen=True)
+class Published:
+    root: Path
+    doc_id: str
+    page: str
+    out: Path
+    stdout: str
+    status_before: str
+    status_after: str
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
+    """The released repository published once for this module's tests (they only read it)."""
+    base = tmp_path_factory.mktemp("publish")
+    root, doc_id, page = _released_repo(base / "org")
+    before = _status(root)
+    out = base / "out"
+    args = ["publish", "--root", str(root), "--out", str(out), "--no-word", "--today", TODAY]
+    with contextlib.redirect_stdout(io.StringIO()) as stdout:
+        code = main(args)
+    assert code == 0
+    return Published(root, doc_id, page, out, stdout.getvalue(), before, _status(root))
+
+
+def test_publish_builds_every_release_and_the_draft(published: Published) -> None:
+    root, doc_id, page = published.root, published.doc_id, published.page
+    assert "versions" in published.stdout
+    versions = published.out / "versions"
     entries = json.loads((versions / "versions.json").read_text(encoding="utf-8"))
     assert [e["version"] for e in entries] == ["draft", "2025-03", "2025-01"]  # newest first
     assert [e["aliases"] for e in entries] == [[], ["latest"], []]
@@ -70,19 +104,8 @@ def test_publish_builds_every_release_and_the_draft(released_repo, run_cli, tmp_
     assert "现行有效" in (pages / f"{edition}-1" / "index.html").read_text("utf-8")
 
 
-def test_publish_leaves_the_repository_untouched(released_repo, run_cli, tmp_path) -> None:
-    root, _doc_id, _page = released_repo
-    before = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True
-    ).stdout
-    code, _out, stderr = run_cli(
-        "publish", "--root", str(root), "--out", str(tmp_path / "o"), "--no-word"
-    )
-    assert code == 0, stderr
-    after = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True
-    ).stdout
-    assert before == after
+def test_publish_leaves_the_repository_untouched(published: Published) -> None:
+    assert published.status_after == published.status_before
 
 
 def test_publish_outside_git_is_a_clear_error(sample_copy, run_cli, tmp_path) -> None:
@@ -95,17 +118,17 @@ def test_publish_outside_git_is_a_clear_error(sample_copy, run_cli, tmp_path) ->
 
 
 def test_a_second_publish_rebuilds_only_what_a_new_release_changed(
-    released_repo, git_repo, run_cli, tmp_path
+    published: Published, run_cli, tmp_path
 ) -> None:
     """Released versions are kept under the output folder: after a new release only the new
     version, the one it supersedes (its pages now say so) and the draft are built again."""
-    root, _doc_id, page = released_repo
-    out = tmp_path / "out"
-    args = ("publish", "--root", str(root), "--out", str(out), "--no-word", "--today", "2025-06-01")
-    code, _stdout, stderr = run_cli(*args)
-    assert code == 0, stderr
+    # a copy of the module's published repository and output (this test adds a tag)
+    root, out, page = tmp_path / "org", tmp_path / "out", published.page
+    shutil.copytree(published.root, root, symlinks=True)
+    shutil.copytree(published.out, out, symlinks=True)
+    args = ("publish", "--root", str(root), "--out", str(out), "--no-word", "--today", TODAY)
     first = (out / "versions" / "2025-01" / page).stat().st_mtime_ns
-    repo = git_repo(root)
+    repo = GitRepo(root)
     repo.tag("release/2025-04", "第三次发布", "2025-04-05T09:00:00+08:00", APPROVER)
     code, stdout, stderr = run_cli(*args)
     assert code == 0, stderr
