@@ -14,10 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from generator.core.issues import CemsError, Issue
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 ORG_FILE = "content/organisation.yaml"
 FIELDS = frozenset({"prefix", "code", "number", "year", "month", "date", "type", "TYPE"})
@@ -39,7 +37,7 @@ class Conventions:
 
 
 def _defaults() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(data_path("conventions.yaml").read_text("utf-8"))
+    data: dict[str, Any] = parse_data_yaml(data_path("conventions.yaml").read_text("utf-8"))
     return data
 
 

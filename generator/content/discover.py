@@ -20,6 +20,7 @@ from generator.content.paths import (
     outside_issue,
 )
 from generator.content.schemas import SchemaSet
+from generator.content.source_cache import SourceCache
 from generator.core.config import Config
 from generator.core.issues import Issue
 
@@ -42,12 +43,13 @@ class Sources:
 def discover(config: Config, schemas: SchemaSet) -> Sources:
     """Read every content file; parse problems become issues on the file, never exceptions."""
     roots = allowed_roots(config)
+    memo = SourceCache(config.root)  # files parsed in an earlier run, by their exact text
     org_file = config.organisation_file
     outside: list[Issue] = []
     if org_file.is_symlink() and not is_inside(org_file, roots):
         outside.append(outside_issue(config, org_file))
     organisation = (
-        load_yaml_file(org_file, config.rel(org_file))
+        load_yaml_file(org_file, config.rel(org_file), memo)
         if org_file.is_file() and not outside
         else None
     )
@@ -68,7 +70,7 @@ def discover(config: Config, schemas: SchemaSet) -> Sources:
         if not is_inside(path, roots):
             sources.issues.append(outside_issue(config, path))
             continue
-        doc = load_markdown_file(path, config.rel(path))
+        doc = load_markdown_file(path, config.rel(path), memo)
         sources.documents.append(doc)
         if not doc.issues:
             sources.issues += image_issues(config, path, doc.rel, doc.body, doc.body_line)
@@ -109,7 +111,7 @@ def discover(config: Config, schemas: SchemaSet) -> Sources:
                 )
                 continue
             row_schema = schema["properties"]["rows"]["items"]
-            source = load_csv_file(path, rel, row_schema)
+            source = load_csv_file(path, rel, row_schema, memo)
         else:
             if schema.get("x-format") == "csv":
                 sources.issues.append(
@@ -122,6 +124,7 @@ def discover(config: Config, schemas: SchemaSet) -> Sources:
                     )
                 )
                 continue
-            source = load_yaml_file(path, rel)
+            source = load_yaml_file(path, rel, memo)
         sources.records.setdefault(record_type, []).append(source)
+    memo.save()
     return sources

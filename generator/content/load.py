@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -271,22 +272,52 @@ def _read_into(source: SourceFile, path: Path) -> bool:
     return not source.issues
 
 
-def load_yaml_file(path: Path, rel: str) -> SourceFile:
-    source = SourceFile(rel=rel, kind="yaml")
-    if not _read_into(source, path):
-        return source
+class ParseMemo(Protocol):
+    """Parsed files kept from an earlier run, found by the exact text they were parsed from
+    (`source_cache.SourceCache`); `params` names whatever else the parse depended on."""
+
+    def recall(self, source: SourceFile, params: str) -> SourceFile | None: ...
+
+    def keep(self, source: SourceFile, params: str) -> None: ...
+
+
+def _parsed(
+    source: SourceFile,
+    parse: Callable[[SourceFile], SourceFile],
+    memo: ParseMemo | None,
+    params: str = "",
+) -> SourceFile:
+    """`parse(source)` (its text already read), or the memo's result for the same text."""
+    if memo is None:
+        return parse(source)
+    known = memo.recall(source, params)
+    if known is not None:
+        return known
+    parsed = parse(source)
+    memo.keep(parsed, params)
+    return parsed
+
+
+def _parse_yaml_source(source: SourceFile) -> SourceFile:
     try:
         source.data, source.positions = parse_yaml(source.text)
     except YamlProblem as problem:
-        source.issues.append(_problem_issue(rel, problem))
+        source.issues.append(_problem_issue(source.rel, problem))
     return source
 
 
-def load_markdown_file(path: Path, rel: str) -> SourceFile:
+def load_yaml_file(path: Path, rel: str, memo: ParseMemo | None = None) -> SourceFile:
+    source = SourceFile(rel=rel, kind="yaml")
+    if not _read_into(source, path):
+        return source
+    return _parsed(source, _parse_yaml_source, memo)
+
+
+def load_markdown_file(path: Path, rel: str, memo: ParseMemo | None = None) -> SourceFile:
     source = SourceFile(rel=rel, kind="markdown")
     if not _read_into(source, path):
         return source
-    return _parse_markdown(source)
+    return _parsed(source, _parse_markdown, memo)
 
 
 def markdown_source(rel: str, data: bytes) -> SourceFile:
@@ -339,12 +370,27 @@ def _coerce(value: str, types: Any) -> Any:
     return value
 
 
-def load_csv_file(path: Path, rel: str, row_schema: dict[str, Any] | None) -> SourceFile:
+def load_csv_file(
+    path: Path, rel: str, row_schema: dict[str, Any] | None, memo: ParseMemo | None = None
+) -> SourceFile:
     """Read a CSV as {"rows": [...]}; each row typed by its schema's property types."""
     source = SourceFile(rel=rel, kind="csv")
     if not _read_into(source, path):
         return source
     props = (row_schema or {}).get("properties", {})
+    types = json.dumps(
+        {
+            name: kind.get("type") if isinstance(kind, dict) else None
+            for name, kind in props.items()
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return _parsed(source, lambda found: _parse_csv(found, props), memo, types)
+
+
+def _parse_csv(source: SourceFile, props: dict[str, Any]) -> SourceFile:
+    rel = source.rel
     reader = csv.reader(io.StringIO(source.text, newline=""))
     rows: list[dict[str, Any]] = []
     source.positions[()] = 1

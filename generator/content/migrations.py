@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from generator.content.load import SourceFile
 from generator.core.issues import Issue, Severity
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 ORG_FILE = "content/organisation.yaml"
 UNVERSIONED = 1  # repositories written before schema_version existed
@@ -40,7 +38,7 @@ class Change:
 
 
 def _table() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(data_path("migrations.yaml").read_text("utf-8"))
+    data: dict[str, Any] = parse_data_yaml(data_path("migrations.yaml").read_text("utf-8"))
     return data
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,7 @@ class Clause:
 @lru_cache(maxsize=1)
 def clause_catalogue() -> tuple[Clause, ...]:
     text = data_path("clauses.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = parse_data_yaml(text)
     return tuple(Clause(str(c["id"]), str(c["title"])) for c in data["clauses"])
 
 

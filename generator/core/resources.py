@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+# libyaml's parser where PyYAML has it (5-10x faster on the data tables); the same safe types
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def resource_path(*parts: str) -> Path:
@@ -30,3 +36,8 @@ def data_path(*parts: str) -> Path:
 def sample_path() -> Path:
     """The sample organisation (content/ and records/)."""
     return resource_path("sample")
+
+
+def parse_data_yaml(text: str) -> Any:
+    """A shipped data table's YAML (safe types only)."""
+    return yaml.load(text, Loader=_LOADER)

@@ -4,6 +4,7 @@ of cems itself, and the files of a repository folder."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from importlib import metadata
@@ -23,8 +24,10 @@ def installed_versions(names: tuple[str, ...]) -> str:
     return ";".join(found)
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """Digest of the package's code and resources: a new cems version renders anew."""
+    """Digest of the package's code and resources: a new cems version renders anew (once
+    per process: the installed code does not change under a running command)."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":

@@ -23,6 +23,7 @@ from decimal import Decimal
 from generator.carbon.calc.completeness import MissingMonth
 from generator.carbon.calc.exact import dec, exact, quotient
 from generator.carbon.calc.inventory import Inventory, compute_inventory, inventory_years
+from generator.carbon.calc.per_model import once_per_model
 from generator.carbon.calc.resolve import Locate
 from generator.carbon.calc.targets import (
     BaselineResult,
@@ -88,6 +89,7 @@ def _change(previous: Decimal, current: Decimal) -> Decimal:
     return quotient((current - previous) * 100, abs(previous))
 
 
+@once_per_model
 def _readings_all(model: Model) -> dict[str, dict[str, Decimal]]:
     table: dict[str, dict[str, Decimal]] = {}
     for record in model.records_of("meter-readings"):

@@ -13,13 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.carbon.calc.ledger import entries_of, ledger_records
 from generator.carbon.calc.verification import verification_record
 from generator.content.model import Model
 from generator.core.dates import iso_day
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 KIND_ZH = {
     "monthly_data": "月度数据",
@@ -65,7 +63,7 @@ class DeadlineStatus:
 @lru_cache(maxsize=4)
 def load_calendar(path: Path | None = None) -> dict[str, Any]:
     source = path or data_path("compliance-calendar.yaml")
-    return dict(yaml.safe_load(source.read_text(encoding="utf-8")))
+    return dict(parse_data_yaml(source.read_text(encoding="utf-8")))
 
 
 def calendar_years(calendar: dict[str, Any] | None = None) -> list[int]:

@@ -21,6 +21,7 @@ from generator.carbon.calc.completeness import MissingMonth, expected_months, pl
 from generator.carbon.calc.exact import dec, exact, quotient
 from generator.carbon.calc.factors import DEFAULT_FUEL_SET, factor_library, overrides_for
 from generator.carbon.calc.indicators import Output, compute_outputs
+from generator.carbon.calc.per_model import once_per_model
 from generator.carbon.calc.resolve import Locate, Path_, Resolved, SourceContext, resolve
 from generator.carbon.calc.rules import DEFAULT_JURISDICTION, RuleSet, rule_set
 from generator.carbon.calc.source import SourceResult
@@ -208,45 +209,55 @@ def _options(record: Record, locate: Locate, rules: RuleSet) -> tuple[str, str, 
     return fuel_set, elec, issues
 
 
+@once_per_model
+def _rows_by_year(model: Model) -> dict[str, list[tuple[Record, int, dict[str, Any], str]]]:
+    """(record, row index, row, month) of every reading, by the year its month names (the
+    text before the month's first '-'), in file and row order."""
+    years: dict[str, list[tuple[Record, int, dict[str, Any], str]]] = defaultdict(list)
+    for record in model.records_of("meter-readings"):
+        for index, row in enumerate(record.data.get("rows") or []):
+            month = str(row["month"])
+            head, dash, _rest = month.partition("-")
+            if dash:
+                years[head].append((record, index, row, month))
+    return years
+
+
 def _readings(
     model: Model, year: int, sources: dict[str, dict[str, Any]], locate: Locate
 ) -> tuple[dict[str, dict[str, Decimal]], list[Issue]]:
     table: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     issues = []
-    for record in model.records_of("meter-readings"):
-        for index, row in enumerate(record.data.get("rows") or []):
-            month = str(row["month"])
-            if not month.startswith(f"{year}-"):
-                continue
-            sid = str(row["source"])
-            source = sources.get(sid)
-            if source is None:
-                path: Path_ = ("rows", index, "source")
-                issues.append(
-                    Issue(
-                        record.path,
-                        locate(record.path, path),
-                        "/".join(map(str, path)),
-                        f"排放源 {sid} 不在 {year} 年的排放源清单中 (source not in the {year} inventory)",
-                        code="CARBON-SOURCE-UNKNOWN",
-                    )
+    for record, index, row, month in _rows_by_year(model).get(str(year), []):
+        sid = str(row["source"])
+        source = sources.get(sid)
+        if source is None:
+            path: Path_ = ("rows", index, "source")
+            issues.append(
+                Issue(
+                    record.path,
+                    locate(record.path, path),
+                    "/".join(map(str, path)),
+                    f"排放源 {sid} 不在 {year} 年的排放源清单中 (source not in the {year} inventory)",
+                    code="CARBON-SOURCE-UNKNOWN",
                 )
-                continue
-            if str(row["unit"]).strip() != str(source["activity_unit"]):
-                path = ("rows", index, "unit")
-                issues.append(
-                    Issue(
-                        record.path,
-                        locate(record.path, path),
-                        "/".join(map(str, path)),
-                        f"{month} 排放源 {sid} 的读数单位 '{row['unit']}' 与排放源清单中的活动水平单位 "
-                        f"'{source['activity_unit']}' 不一致 (unit mismatch between reading and source)",
-                        code="CARBON-UNIT-MISMATCH",
-                        hint="换算为排放源清单规定的单位后再记录，或更正排放源清单。",
-                    )
+            )
+            continue
+        if str(row["unit"]).strip() != str(source["activity_unit"]):
+            path = ("rows", index, "unit")
+            issues.append(
+                Issue(
+                    record.path,
+                    locate(record.path, path),
+                    "/".join(map(str, path)),
+                    f"{month} 排放源 {sid} 的读数单位 '{row['unit']}' 与排放源清单中的活动水平单位 "
+                    f"'{source['activity_unit']}' 不一致 (unit mismatch between reading and source)",
+                    code="CARBON-UNIT-MISMATCH",
+                    hint="换算为排放源清单规定的单位后再记录，或更正排放源清单。",
                 )
-                continue
-            table[sid][month] += dec(row["quantity"])
+            )
+            continue
+        table[sid][month] += dec(row["quantity"])
     return {k: dict(sorted(v.items())) for k, v in table.items()}, issues
 
 

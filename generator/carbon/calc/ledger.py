@@ -14,10 +14,8 @@ from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from generator.content.model import Model, Record
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 INFLOWS = ("free_allocation", "auction", "buy", "carry_in")
 OUTFLOWS = ("sell", "carry_out", "surrender")
@@ -36,7 +34,7 @@ class OffsetLimit:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
-    data = yaml.safe_load(data_path("compliance-rules.yaml").read_text(encoding="utf-8"))
+    data = parse_data_yaml(data_path("compliance-rules.yaml").read_text(encoding="utf-8"))
     return dict(data)
 
 

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 DEFAULT_JURISDICTION = "beijing"
 RULE_ZH = {
@@ -111,7 +109,7 @@ def _file(jurisdiction: str) -> dict[str, Any] | None:
     path = data_path("rules", f"{jurisdiction}.yaml")
     if not path.is_file():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_data_yaml(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else None
 
 

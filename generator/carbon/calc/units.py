@@ -11,9 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class UnitTable:
 def read_factor_data(name: str) -> dict[str, Any]:
     """One YAML file of the shipped factor library."""
     path = data_path("factors", name)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_data_yaml(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
 
 

@@ -14,8 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.carbon.calc.inventory import CATEGORIES, Inventory
 from generator.carbon.calc.rounding import (
     BOUNDARY_ZH,
@@ -31,6 +29,7 @@ from generator.carbon.calc.rounding import (
 from generator.carbon.calc.verification import verification_record
 from generator.carbon.report.markdown import table
 from generator.content.model import Model
+from generator.core.resources import parse_data_yaml
 
 Cell = str | int | float | None
 FACTOR_ORIGIN_ZH = {"default": "缺省值", "measured": "实测", "mixed": "部分实测"}
@@ -74,7 +73,7 @@ def _f(value: Decimal | None) -> float | None:
 
 
 def load_structure(path: Path) -> dict[str, Any]:
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return dict(parse_data_yaml(path.read_text(encoding="utf-8")))
 
 
 def _entity(c: _Context) -> list[str]:

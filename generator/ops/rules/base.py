@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import yaml
-
 from generator.content.load import Path_
 from generator.content.model import Model, Record
 from generator.control.types import History
 from generator.core.findings import Finding
 from generator.core.issues import Issue, Severity
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 RULES_FILE = "check-rules.yaml"
 
@@ -85,7 +83,7 @@ class Context:
 def load_catalogue(overrides: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Issue]]:
     """The shipped rules file with an organisation's `checks:` overrides applied."""
     with data_path(RULES_FILE).open(encoding="utf-8") as handle:
-        catalogue: dict[str, Any] = yaml.safe_load(handle)
+        catalogue: dict[str, Any] = parse_data_yaml(handle.read())
     issues = []
     rules: dict[str, dict[str, Any]] = catalogue["rules"]
     overrides = dict(overrides or {})

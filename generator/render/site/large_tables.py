@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
 from markupsafe import Markup
 
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 from generator.render.site.text import md_table, md_text
 
 Table = Callable[[list[dict[str, Any]]], Markup]
@@ -32,7 +31,7 @@ class Limits:
 
 @cache
 def limits() -> Limits:
-    data = yaml.safe_load(data_path("site-tables.yaml").read_text(encoding="utf-8")) or {}
+    data = parse_data_yaml(data_path("site-tables.yaml").read_text(encoding="utf-8")) or {}
     return Limits(
         int(data["max_rows"]), int(data["latest_rows"]), tuple(str(k) for k in data["group_by"])
     )

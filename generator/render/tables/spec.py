@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from generator.core.resources import data_path
+from generator.core.resources import data_path, parse_data_yaml
 
 PORTRAIT_WIDTH_CM = 16.0
 ENUM_TITLES = "x-enum-titles"  # the schemas' Chinese words for their enum codes
@@ -85,7 +83,7 @@ class RegisterSpec:
 @functools.cache
 def register_specs() -> tuple[RegisterSpec, ...]:
     """The dedicated registers in the order they are built."""
-    declared = yaml.safe_load(data_path("registers.yaml").read_text(encoding="utf-8")) or []
+    declared = parse_data_yaml(data_path("registers.yaml").read_text(encoding="utf-8")) or []
     specs = []
     for entry in declared:
         columns = tuple(Column(**c) for c in entry.pop("columns"))
