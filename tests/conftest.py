@@ -20,7 +20,7 @@ PRODUCT_PARTS = ("schemas", "templates", "mkdocs.yml")
 # The longest tests (one end-to-end demo, one publish for the browser) run first, so that
 # with `-n 2 --dist loadfile` (a module's tests, and its module fixture, stay on one worker) the other
 # worker takes the short files instead of waiting at the end.
-LONGEST_FIRST = ("tests/e2e/test_demo_build.py", "tests/e2e/test_site_browser.py")
+LONGEST_FIRST = ("tests/e2e/test_demo_build.py", "tests/unit/render/test_site_publish.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
