@@ -32,6 +32,7 @@ from generator.control.types import (
 from generator.core.config import Config
 from generator.core.issues import Severity
 from generator.render.site.assemble import render_site
+from tests.conftest import copy_sample
 
 T = datetime.fromisoformat  # a git time
 APPROVER = Signature("周建国", "z@example.org", T("2025-02-01T09:30:00+08:00"), MEANING_APPROVE)
@@ -102,11 +103,13 @@ def html(out: Path, page: str) -> str:
     return (out / "site" / page / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def built(sample_copy: Path, tmp_path: Path) -> tuple[Model, Path]:
-    model, config = load(sample_copy)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Model, Path]:
+    """The sample's site, rendered once for the tests that only read it."""
+    base = tmp_path_factory.mktemp("site")
+    model, config = load(copy_sample(base / "org"))
     draft = model.documents[-1].id
-    out = tmp_path / "out"
+    out = base / "out"
     issues = render_site(model, released_history(model, draft_id=draft), config, out)
     assert [i for i in issues if i.severity is Severity.ERROR] == []
     return model, out
