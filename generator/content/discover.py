@@ -8,10 +8,10 @@ from generator.content.limits import nesting_issue
 from generator.content.load import (
     SourceFile,
     iter_files,
-    load_csv_file,
     load_markdown_file,
     load_yaml_file,
 )
+from generator.content.load_csv import load_csv_file
 from generator.content.paths import (
     allowed_roots,
     image_issues,

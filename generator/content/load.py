@@ -1,4 +1,4 @@
-"""Load stage: read YAML, Markdown-with-front-matter and CSV files into `SourceFile`s.
+"""Load stage: read YAML and Markdown-with-front-matter files into `SourceFile`s (CSV: `load_csv.py`).
 
 YAML is read strictly and line-aware: we compose PyYAML nodes ourselves so that
 duplicate keys, anchors/aliases and YAML 1.1 surprises (`no` -> False, `0755` -> 493)
@@ -10,9 +10,6 @@ A file that cannot be parsed becomes an Issue; the run goes on.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -37,9 +34,16 @@ MAX_DEPTH = 32  # no content schema nests deeper than a few levels
 
 # YAML 1.2 core schema for plain scalars; anything else stays a string.
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"^[-+]?[0-9]+$")
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+BOOLEAN_WORDS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+INTEGER_TEXT = re.compile(r"^[-+]?[0-9]+$")
+DECIMAL_TEXT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
 @dataclass
@@ -74,11 +78,11 @@ class YamlProblem(Exception):
 def _plain_scalar(value: str) -> Any:
     if _NULL.match(value):
         return None
-    if value in _BOOL:
-        return _BOOL[value]
-    if _INT.match(value):
+    if value in BOOLEAN_WORDS:
+        return BOOLEAN_WORDS[value]
+    if INTEGER_TEXT.match(value):
         return int(value)
-    if _FLOAT.match(value) and any(c.isdigit() for c in value):
+    if DECIMAL_TEXT.match(value) and any(c.isdigit() for c in value):
         return Decimal(value)
     return value
 
@@ -249,7 +253,7 @@ def _problem_issue(rel: str, problem: YamlProblem) -> Issue:
     return Issue(rel, problem.line, problem.field, problem.message, code="YAML-PARSE")
 
 
-def _read_into(source: SourceFile, path: Path) -> bool:
+def read_into(source: SourceFile, path: Path) -> bool:
     """Read the file's text into `source`; False (with located issues) when it is not UTF-8
     or holds characters Word and Excel cannot store, so it is not parsed any further."""
     try:
@@ -281,7 +285,7 @@ class ParseMemo(Protocol):
     def keep(self, source: SourceFile, params: str) -> None: ...
 
 
-def _parsed(
+def parsed_with_memo(
     source: SourceFile,
     parse: Callable[[SourceFile], SourceFile],
     memo: ParseMemo | None,
@@ -308,16 +312,16 @@ def _parse_yaml_source(source: SourceFile) -> SourceFile:
 
 def load_yaml_file(path: Path, rel: str, memo: ParseMemo | None = None) -> SourceFile:
     source = SourceFile(rel=rel, kind="yaml")
-    if not _read_into(source, path):
+    if not read_into(source, path):
         return source
-    return _parsed(source, _parse_yaml_source, memo)
+    return parsed_with_memo(source, _parse_yaml_source, memo)
 
 
 def load_markdown_file(path: Path, rel: str, memo: ParseMemo | None = None) -> SourceFile:
     source = SourceFile(rel=rel, kind="markdown")
-    if not _read_into(source, path):
+    if not read_into(source, path):
         return source
-    return _parsed(source, _parse_markdown, memo)
+    return parsed_with_memo(source, _parse_markdown, memo)
 
 
 def markdown_source(rel: str, data: bytes) -> SourceFile:
@@ -352,93 +356,6 @@ def _parse_markdown(source: SourceFile) -> SourceFile:
         source.data, source.positions = parse_yaml(front, offset=1)
     except YamlProblem as problem:
         source.issues.append(_problem_issue(rel, problem))
-    return source
-
-
-def _coerce(value: str, types: Any) -> Any:
-    """Turn a CSV cell into the JSON type its schema expects; leave it as text if it is not."""
-    if value == "":
-        return None
-    kinds = types if isinstance(types, list) else [types]
-    for kind in kinds:
-        if kind == "integer" and _INT.match(value):
-            return int(value)
-        if kind == "number" and (_INT.match(value) or _FLOAT.match(value)):
-            return Decimal(value) if not _INT.match(value) else int(value)
-        if kind == "boolean" and value in _BOOL:
-            return _BOOL[value]
-    return value
-
-
-def load_csv_file(
-    path: Path, rel: str, row_schema: dict[str, Any] | None, memo: ParseMemo | None = None
-) -> SourceFile:
-    """Read a CSV as {"rows": [...]}; each row typed by its schema's property types."""
-    source = SourceFile(rel=rel, kind="csv")
-    if not _read_into(source, path):
-        return source
-    props = (row_schema or {}).get("properties", {})
-    types = json.dumps(
-        {
-            name: kind.get("type") if isinstance(kind, dict) else None
-            for name, kind in props.items()
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return _parsed(source, lambda found: _parse_csv(found, props), memo, types)
-
-
-def _parse_csv(source: SourceFile, props: dict[str, Any]) -> SourceFile:
-    rel = source.rel
-    reader = csv.reader(io.StringIO(source.text, newline=""))
-    rows: list[dict[str, Any]] = []
-    source.positions[()] = 1
-    try:  # (line, cells) of every record; a quoted field may span lines
-        table = [(reader.line_num, cells) for cells in reader]
-    except csv.Error as error:  # e.g. a field over the csv module's 128 KiB limit
-        source.issues.append(
-            Issue(
-                rel,
-                reader.line_num or 1,
-                "",
-                f"CSV 无法解析 (cannot parse CSV): {error}",
-                code="CSV-PARSE",
-                hint="检查引号是否配对、单元格是否异常长。",
-            )
-        )
-        return source
-    if not table:
-        source.data = {"rows": rows}
-        return source
-    header = [h.strip() for h in table[0][1]]
-    # each column's distinct cells are typed once (the values are immutable: shared)
-    columns: list[tuple[str, Any, dict[str, Any]]] = [
-        (name, props.get(name, {}).get("type", "string"), {}) for name in header
-    ]
-    # a cell's line is its row's: `line_of(("rows", i, name))` finds it at ("rows", i)
-    for index, (line, cells) in enumerate(table[1:]):
-        row: dict[str, Any] = {}
-        for (name, types, typed), cell in zip(columns, cells, strict=False):
-            if cell in typed:
-                value = typed[cell]
-            else:
-                value = typed[cell] = _coerce(cell.strip(), types)
-            if value is not None:
-                row[name] = value
-        if len(cells) != len(header):
-            source.issues.append(
-                Issue(
-                    rel,
-                    line,
-                    f"rows/{index}",
-                    f"这一行有 {len(cells)} 列，表头有 {len(header)} 列 (column count mismatch)",
-                    code="CSV-COLUMNS",
-                )
-            )
-        source.positions[("rows", index)] = line
-        rows.append(row)
-    source.data = {"rows": rows}
     return source
 
 
