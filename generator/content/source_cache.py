@@ -11,23 +11,19 @@ who can write there can already change the content itself); anything unreadable 
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from pathlib import Path
 from typing import Any
 
 from generator.content.load import SourceFile
 from generator.core.local_cache import cache_dir, write_bytes
-from generator.core.versions import code_fingerprint
+from generator.core.versions import code_fingerprint, parts_digest
 
 STORE = "sources.pickle"
 
 
 def _key(source: SourceFile, params: str) -> str:
-    digest = hashlib.sha256()
-    for part in (source.kind, source.rel, params, source.text):
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()
+    return parts_digest(source.kind, source.rel, params, source.text)
 
 
 class SourceCache:

@@ -11,7 +11,6 @@ repository's local cache folder (`core.local_cache`), rewritten only when someth
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
@@ -22,16 +21,9 @@ from generator.content.load import SourceFile
 from generator.content.xref import IdIndex
 from generator.core.issues import Issue
 from generator.core.local_cache import cache_dir, read_json, write_json
-from generator.core.versions import code_fingerprint
+from generator.core.versions import code_fingerprint, parts_digest
 
 STORE = "validation.json"
-
-
-def _digest(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()
 
 
 def _index_text(index: IdIndex) -> str:
@@ -53,7 +45,7 @@ class ValidationCache:
     @classmethod
     def open(cls, root: Path | None, index: IdIndex, limit: date) -> ValidationCache:
         folder = cache_dir(root) if root is not None else None
-        key = _digest(code_fingerprint(), limit.isoformat(), _index_text(index))
+        key = parts_digest(code_fingerprint(), limit.isoformat(), _index_text(index))
         return cls(folder / STORE if folder is not None else None, key)
 
     def issues(
@@ -65,8 +57,10 @@ class ValidationCache:
     ) -> list[Issue]:
         """The issues of `source`: stored ones when its inputs are unchanged, else `check()`."""
         if id(schema) not in self._schemas:
-            self._schemas[id(schema)] = _digest(json.dumps(schema, sort_keys=True, default=str))
-        entry_key = _digest(source.rel, source.text, self._schemas[id(schema)], str(tables))
+            self._schemas[id(schema)] = parts_digest(
+                json.dumps(schema, sort_keys=True, default=str)
+            )
+        entry_key = parts_digest(source.rel, source.text, self._schemas[id(schema)], str(tables))
         stored = self._old.get(entry_key)
         if isinstance(stored, list):
             try:

@@ -17,7 +17,6 @@ change the history itself); a damaged entry is a miss. The newest `KEEP` entries
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from generator.control.types import History
 from generator.core.config import Config
 from generator.core.issues import Issue
 from generator.core.local_cache import cache_dir, file_state, write_bytes
-from generator.core.versions import code_fingerprint
+from generator.core.versions import code_fingerprint, parts_digest
 from generator.git.client import Git, GitError
 
 FOLDER = "history"
@@ -93,8 +92,7 @@ class HistoryCache:
         record = configured_record(model, config.root)
         if record is not None:
             pieces.append(file_state(record))
-        digest = hashlib.sha256("\0".join(pieces).encode("utf-8", "surrogatepass"))
-        return cls(folder / FOLDER / f"{digest.hexdigest()}.pickle")
+        return cls(folder / FOLDER / f"{parts_digest(*pieces)}.pickle")
 
     def load(self) -> tuple[History, list[Issue]] | None:
         try:

@@ -50,3 +50,12 @@ def tree_digest(root: Path, parts: Iterable[str], skip: frozenset[str] = frozens
             digest.update(rel.encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def parts_digest(*parts: str) -> str:
+    """SHA-256 of texts, each ended by NUL (no two lists of parts give the same bytes), for
+    the keys of the local caches."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()

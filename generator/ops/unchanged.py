@@ -22,7 +22,6 @@ it keeps every issue that build reported, so a kept build reports the same warni
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import platform
@@ -35,7 +34,12 @@ from generator.control.history_cache import repository_state
 from generator.core.config import Config
 from generator.core.issues import Issue
 from generator.core.local_cache import file_state
-from generator.core.versions import code_fingerprint, installed_versions, tree_digest
+from generator.core.versions import (
+    code_fingerprint,
+    installed_versions,
+    parts_digest,
+    tree_digest,
+)
 from generator.manifest import GeneratedFile
 from generator.ops.cache import REPOSITORY_INPUTS
 
@@ -46,7 +50,7 @@ WRITERS = ("python-docx", "openpyxl", "lxml", "mkdocs", "mkdocs-material", "Mark
 
 @dataclass(frozen=True)
 class Kept:
-    """What the kept build reported: its files and the site's issues."""
+    """What the kept build reported: its files and every issue it reported."""
 
     files: list[GeneratedFile]
     issues: list[Issue]
@@ -54,8 +58,7 @@ class Kept:
 
 def base_key(config: Config, options: dict[str, Any]) -> str:
     """Digest of the inputs of a build known before loading it (see the module's docstring)."""
-    digest = hashlib.sha256()
-    pieces = (
+    return parts_digest(
         code_fingerprint(),
         platform.python_version() + ";" + installed_versions(WRITERS),
         tree_digest(config.root, (*REPOSITORY_INPUTS, ".cems")),
@@ -64,18 +67,11 @@ def base_key(config: Config, options: dict[str, Any]) -> str:
         repr(sorted(options.items())),
         date.today().isoformat(),
     )
-    for piece in pieces:
-        digest.update(piece.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def build_key(base: str, outside: list[str]) -> str:
     """The base key with the content of the files outside the repository folders it covers."""
-    digest = hashlib.sha256(base.encode("ascii") + b"\0")
-    for path in outside:
-        digest.update(f"{path}\0{file_state(Path(path))}\0".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return parts_digest(base, *(f"{path}\0{file_state(Path(path))}" for path in outside))
 
 
 def _state(out_dir: Path, cache: str) -> dict[str, list[int]]:

@@ -9,19 +9,8 @@ from typing import Any
 from generator.content import validate
 from generator.content.project import load_project
 from generator.core.config import Config
+from tests.support.counting import count_calls
 from tests.support.scripted_org import Org
-
-
-def _count_checks(monkeypatch) -> list[int]:
-    calls = [0]
-    original = validate.validate_file
-
-    def counted(*args, **kwargs):
-        calls[0] += 1
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(validate, "validate_file", counted)
-    return calls
 
 
 def _codes(root: Path) -> list[str]:
@@ -32,7 +21,7 @@ def test_unchanged_files_are_not_checked_again(git_repo, monkeypatch) -> None:
     org = Org(git_repo())
     org.doc("CEMS-QP-90")
     org.doc("CEMS-QP-91")
-    calls = _count_checks(monkeypatch)
+    calls = count_calls(monkeypatch, validate, "validate_file")
     assert _codes(org.root) == []
     first = calls[0]
     assert first == 3  # the organisation and two documents

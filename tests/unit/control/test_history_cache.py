@@ -9,6 +9,7 @@ from generator.content.project import load_project
 from generator.control import revisions
 from generator.control.history_cache import FOLDER
 from generator.control.revisions import read_history
+from tests.support.counting import count_calls
 from tests.support.scripted_org import Org
 
 
@@ -24,21 +25,9 @@ def _released_org(git_repo) -> Org:
     return org
 
 
-def _count_reads(monkeypatch) -> list[int]:
-    calls = [0]
-    original = revisions._read_history
-
-    def counted(*args, **kwargs):
-        calls[0] += 1
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(revisions, "_read_history", counted)
-    return calls
-
-
 def test_an_unchanged_repository_is_read_from_git_once(git_repo, monkeypatch) -> None:
     org = _released_org(git_repo)
-    calls = _count_reads(monkeypatch)
+    calls = count_calls(monkeypatch, revisions, "_read_history")
     first, first_issues = org.history(today="2024-06-01")
     second, second_issues = org.history(today="2024-06-01")
     assert calls[0] == 1
@@ -49,7 +38,7 @@ def test_an_unchanged_repository_is_read_from_git_once(git_repo, monkeypatch) ->
 
 def test_a_new_commit_tag_edit_or_day_reads_again(git_repo, monkeypatch) -> None:
     org = _released_org(git_repo)
-    calls = _count_reads(monkeypatch)
+    calls = count_calls(monkeypatch, revisions, "_read_history")
     org.history(today="2024-06-01")
     org.doc("CEMS-QP-90", body="改写的正文。")  # working tree edit: a draft revision
     edited, _ = org.history(today="2024-06-01")
@@ -84,7 +73,7 @@ def test_a_damaged_entry_is_a_miss(git_repo, monkeypatch) -> None:
     org.history(today="2024-06-01")
     for entry in _store(org).glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
-    calls = _count_reads(monkeypatch)
+    calls = count_calls(monkeypatch, revisions, "_read_history")
     history, _ = org.history(today="2024-06-01")
     assert calls[0] == 1
     assert history.control("CEMS-QP-90").revision_label == "A/0"
@@ -96,7 +85,7 @@ def test_a_model_not_loaded_from_files_is_never_cached(git_repo, monkeypatch) ->
     assert project.model is not None and project.model.sources_digest
     changed = replace(project.model, documents=())
     assert changed.sources_digest == ""
-    calls = _count_reads(monkeypatch)
+    calls = count_calls(monkeypatch, revisions, "_read_history")
     read_history(org.config(), changed)
     read_history(org.config(), changed)
     assert calls[0] == 2
