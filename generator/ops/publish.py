@@ -10,12 +10,14 @@ reads `versions.json`, so serving `out_dir/versions/` with any static server wor
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -251,10 +253,12 @@ def publish_versions(
     word: bool = True,
     copies: bool = False,
     progress: Progress | None = None,
+    jobs: int = 2,
 ) -> list[Issue]:
-    """Build every release and the draft into out_dir/versions/ (mike layout). With `copies`,
-    each released version's digest register also holds the department copies issued with its
-    revisions in force (rendered to be digested: the slow part of a publish)."""
+    """Build every release and the draft into out_dir/versions/ (mike layout), the versions
+    not kept split between `jobs` processes. With `copies`, each released version's digest
+    register also holds the department copies issued with its revisions in force (rendered
+    to be digested: the slow part of a publish)."""
     if not (config.root / ".git").exists():
         raise CemsError(
             f"不是 git 仓库 (not a git repository): {config.root}",
@@ -289,13 +293,9 @@ def publish_versions(
     stamps = _read_stamps(out_dir)
     keys = _keys(versions, config, word, copies)
     _remove_stale(versions_dir, versions, stamps, keys)
-    with tempfile.TemporaryDirectory(prefix="cems-publish-") as tmp:
-        clone = Path(tmp) / "repo"
-        # A local clone shares objects with the repository and leaves it untouched.
-        _git(Path(tmp), "clone", "-q", "--no-checkout", str(config.root), str(clone))
-        built, fresh, issues = _build_versions(
-            clone, versions, keys, stamps, versions_dir, config, (word, copies), progress
-        )
+    built, fresh, issues = _build_versions(
+        versions, keys, stamps, versions_dir, config, (word, copies), progress, jobs
+    )
     _write_stamps(out_dir, fresh)
     if not built:
         raise CemsError("没有可发布的版本 (no version could be built)", issues)
@@ -305,7 +305,6 @@ def publish_versions(
 
 
 def _build_versions(
-    clone: Path,
     versions: list[Version],
     keys: dict[str, str],
     stamps: dict[str, dict[str, str]],
@@ -313,39 +312,89 @@ def _build_versions(
     config: Config,
     outputs: tuple[bool, bool],  # (word, department copies)
     progress: Progress | None,
+    jobs: int,
 ) -> tuple[list[tuple[Version, str]], dict[str, dict[str, str]], list[Issue]]:
-    """Each version reused (its key and folder unchanged) or built; (built, stamps, issues)."""
-    issues: list[Issue] = []
-    built: list[tuple[Version, str]] = []
-    fresh: dict[str, dict[str, str]] = {}
+    """Each version reused (its key and folder unchanged) or built; (built, stamps, issues).
+    The versions to build are split into `jobs` runs of consecutive versions, each built by
+    its own process from its own clone (a version shares most pages with the one before)."""
+    titles: dict[str, str] = {}
+    todo: list[int] = []
     for index, version in enumerate(versions):
-        key = keys[version.name]
-        stamp = stamps.get(version.name)
+        key, stamp = keys[version.name], stamps.get(version.name)
         if key and stamp and stamp.get("key") == key and (versions_dir / version.name).is_dir():
             if progress:
                 progress(f"沿用版本 {version.name} (reusing version {version.name})")
-            built.append((version, stamp["title"]))
-            fresh[version.name] = stamp
-            continue
-        if progress:
-            progress(f"构建版本 {version.name} (building version {version.name})")
-        following = versions[index + 1] if index + 1 < len(versions) else None
-        title, found = _build_version(
-            clone,
-            version,
-            clone.parent,
-            versions_dir / version.name,
-            outputs[0],
-            config.today,
-            following.tag if following else "",
-            outputs[1],
-        )
+            titles[version.name] = stamp["title"]
+        else:
+            todo.append(index)
+    runs = _split(todo, jobs)
+    if progress:  # here, not in the processes: what they print would bypass the caller
+        for index in todo:
+            progress(f"构建版本 {versions[index].name} (building version {versions[index].name})")
+    job = functools.partial(_build_run, config.root, versions, versions_dir, config.today, outputs)
+    if len(runs) > 1:
+        with ProcessPoolExecutor(max_workers=len(runs)) as pool:
+            results = [row for rows in pool.map(job, runs) for row in rows]
+    else:
+        results = [row for run in runs for row in job(run)]
+    issues: list[Issue] = []
+    for name, title, found in results:
         issues += found
         if title:
-            built.append((version, title))
-            if key:
-                fresh[version.name] = {"key": key, "title": title}
+            titles[name] = title
+    built = [(v, titles[v.name]) for v in versions if v.name in titles]
+    rebuilt = {versions[i].name for i in todo}
+    fresh: dict[str, dict[str, str]] = {}
+    for version, title in built:
+        if keys[version.name]:
+            reused = version.name not in rebuilt
+            fresh[version.name] = (
+                stamps[version.name] if reused else {"key": keys[version.name], "title": title}
+            )
     return built, fresh, issues
+
+
+def _split(indexes: list[int], jobs: int) -> list[list[int]]:
+    """`indexes` in at most `jobs` runs of consecutive items, as equal in length as can be."""
+    count = max(1, min(jobs, len(indexes)))
+    size, extra = divmod(len(indexes), count)
+    runs, start = [], 0
+    for run in range(count):
+        end = start + size + (1 if run < extra else 0)
+        runs.append(indexes[start:end])
+        start = end
+    return [run for run in runs if run]
+
+
+def _build_run(
+    root: Path,
+    versions: list[Version],
+    versions_dir: Path,
+    today: date | None,
+    outputs: tuple[bool, bool],
+    indexes: list[int],
+) -> list[tuple[str, str, list[Issue]]]:
+    """Build `versions[i]` for each i of one run in a throw-away clone; (name, title, issues)."""
+    rows: list[tuple[str, str, list[Issue]]] = []
+    with tempfile.TemporaryDirectory(prefix="cems-publish-") as tmp:
+        clone = Path(tmp) / "repo"
+        # A local clone shares objects with the repository and leaves it untouched.
+        _git(Path(tmp), "clone", "-q", "--no-checkout", str(root), str(clone))
+        for index in indexes:
+            version = versions[index]
+            following = versions[index + 1] if index + 1 < len(versions) else None
+            title, found = _build_version(
+                clone,
+                version,
+                clone.parent,
+                versions_dir / version.name,
+                outputs[0],
+                today,
+                following.tag if following else "",
+                outputs[1],
+            )
+            rows.append((version.name, title, found))
+    return rows
 
 
 STAMPS = Path(".cache") / "publish-versions.json"

@@ -15,7 +15,6 @@ a warning, and holds only the entries that build used.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import types
 from pathlib import Path
@@ -24,20 +23,13 @@ from typing import Any
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
 
-from generator.core.versions import installed_versions
+from generator.core.versions import installed_versions, parts_digest
+from generator.render.site.page_outputs import KeptTemplate, OutputStore, folder_digest
 
 PLUGIN_NAME = "cems-page-cache"
 PAGES_FILE = "pages.json"
 SEARCH_FILE = "search.json"
 _STACK = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "jieba")
-
-
-def _digest(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _tokens(items: Any) -> list[dict[str, Any]]:
@@ -61,16 +53,19 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self, folder: Path, config_file: Path, words: str = "") -> None:
         self.folder = folder
         self.words = words  # the search dictionary jieba was given
-        self.setup = _digest(installed_versions(_STACK), config_file.read_text(encoding="utf-8"))
+        self.setup = parts_digest(
+            installed_versions(_STACK), config_file.read_text(encoding="utf-8")
+        )
         self.pages = _load(folder / PAGES_FILE)
         self.search = _load(folder / SEARCH_FILE)
         self.used_pages: dict[str, Any] = {}
         self.used_search: dict[str, Any] = {}
         self.files_digest = ""
         self.hits = 0
+        self.outputs: OutputStore | None = None  # made once the theme is known (on_config)
 
     def on_files(self, files: Any, /, *, config: Any) -> Any:
-        self.files_digest = _digest(*sorted(f"{f.src_uri}\t{f.url}" for f in files))
+        self.files_digest = parts_digest(*sorted(f"{f.src_uri}\t{f.url}" for f in files))
         return files
 
     @event_priority(-100)  # after the search plugin has made its index
@@ -82,12 +77,27 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             options = repr(
                 sorted((k, repr(v)) for k, v in search.config.items() if k != "jieba_dict_user")
             )
-            self._wrap_search(index, _digest(self.setup, options, self.words))
+            self._wrap_search(index, parts_digest(self.setup, options, self.words))
+        custom_dir = config.theme.custom_dir
+        theme = folder_digest(Path(custom_dir) if custom_dir else None)
+        self.outputs = OutputStore(self.folder, parts_digest(self.setup, theme))
         return config
+
+    def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
+        """Theme templates whose page output comes from the store when its key is kept."""
+        store = self.outputs
+        if store is not None:
+            get_template = env.get_template
+
+            def kept_template(*args: Any, **kwargs: Any) -> Any:
+                return KeptTemplate(get_template(*args, **kwargs), store, lambda: self.files_digest)
+
+            env.get_template = kept_template
+        return env
 
     @event_priority(-100)  # last: the Markdown every other plugin has finished with
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Any) -> str:
-        key = _digest(self.setup, self.files_digest, page.file.src_uri, markdown)
+        key = parts_digest(self.setup, self.files_digest, page.file.src_uri, markdown)
         stored = self.pages.get(key)
         if stored is not None:
             page.render = types.MethodType(_restorer(stored), page)
@@ -102,7 +112,7 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
         def add_entry_from_context(page: Any) -> None:
             meta = json.dumps(page.meta, sort_keys=True, ensure_ascii=False, default=repr)
-            key = _digest(setup, page.url, str(page.title), meta, page.content)
+            key = parts_digest(setup, page.url, str(page.title), meta, page.content)
             stored = self.search.get(key)
             if stored is None:
                 before = len(index.entries)
@@ -124,6 +134,8 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 partial.replace(self.folder / name)
         except OSError:
             return  # no store is slower, never wrong
+        if self.outputs is not None:
+            self.outputs.save()
 
 
 def _recorder(store: dict[str, Any], key: str) -> Any:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from mkdocs.structure.pages import Page
 
@@ -17,6 +18,7 @@ from generator.core.config import Config
 from generator.core.issues import Severity
 from generator.render.site.assemble import render_site
 from generator.render.site.page_cache import PAGES_FILE, SEARCH_FILE
+from generator.render.site.page_outputs import OUTPUT_FOLDER, OUTPUTS_FILE
 from tests.support.fake_history import released_history
 
 
@@ -40,17 +42,10 @@ def test_a_site_from_the_page_store_is_the_same_site(
     pages = json.loads((store / PAGES_FILE).read_text(encoding="utf-8"))
     assert len(pages) > 50 and json.loads((store / SEARCH_FILE).read_text(encoding="utf-8"))
 
-    rendered: list[str] = []
-    original = Page.render
-
-    def counting(page: Any, config: Any, files: Any) -> None:
-        rendered.append(page.file.src_uri)
-        original(page, config, files)
-
-    monkeypatch.setattr(Page, "render", counting)
+    rendered, themed = _count_renders(monkeypatch)
     second = render_site(model, history, config, tmp_path / "two", page_cache=store)
     assert [i for i in second if i.severity is Severity.ERROR] == []
-    assert rendered == []  # every page came from the store
+    assert rendered == [] and themed == []  # every page came from the store
     assert _tree(tmp_path / "two" / "site") == _tree(tmp_path / "one" / "site")
 
     # a changed page is rendered again, the others still come from the store
@@ -61,9 +56,62 @@ def test_a_site_from_the_page_store_is_the_same_site(
     third = render_site(changed, history, config, tmp_path / "three", page_cache=store)
     assert [i for i in third if i.severity is Severity.ERROR] == []
     assert rendered == [f"documents/{first_doc.kind}/{first_doc.id}.md"]
+    assert themed == rendered  # the theme ran for that page only: the nav is unchanged
     assert "新增的一段话" in (
         tmp_path / "three" / "site" / "documents" / first_doc.kind / first_doc.id / "index.html"
     ).read_text(encoding="utf-8")
+
+
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """(pages whose Markdown was converted, pages the theme templates rendered)."""
+    rendered: list[str] = []
+    themed: list[str] = []
+    original, theme = Page.render, jinja2.Template.render
+
+    def counting(page: Any, config: Any, files: Any) -> None:
+        rendered.append(page.file.src_uri)
+        original(page, config, files)
+
+    def theme_counting(template: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        page = args[0].get("page") if args and isinstance(args[0], dict) else None
+        if page is not None:
+            themed.append(page.file.src_uri)
+        return theme(template, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "render", counting)
+    monkeypatch.setattr(jinja2.Template, "render", theme_counting)
+    return rendered, themed
+
+
+def test_a_new_title_renders_every_page_again_and_a_damaged_output_is_not_served(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page shows the navigation: a document's new title changes every page. A kept
+    output whose file no longer has its digest is rendered again, not served."""
+    config = Config.for_root(sample_copy)
+    model = require_model(load_project(config))
+    history = released_history(model)
+    store = tmp_path / "pages"
+    render_site(model, history, config, tmp_path / "one", page_cache=store)
+    outputs = json.loads((store / OUTPUTS_FILE).read_text(encoding="utf-8"))
+    assert len(outputs) > 50
+    damaged = store / OUTPUT_FOLDER / f"{sorted(outputs.values())[0]}.html"
+    damaged.unlink()  # a hard link to the page: write a new file, as an editor would
+    damaged.write_text("<html>伪造的页面</html>", encoding="utf-8")
+    _rendered, themed = _count_renders(monkeypatch)
+    render_site(model, history, config, tmp_path / "again", page_cache=store)
+    assert len(themed) == 1  # the damaged one only
+    assert _tree(tmp_path / "again" / "site") == _tree(tmp_path / "one" / "site")
+
+    themed.clear()
+    last = model.documents[-1]
+    renamed = dataclasses.replace(last, title=last.title + "（修订）")
+    changed = dataclasses.replace(model, documents=(*model.documents[:-1], renamed))
+    render_site(changed, history, config, tmp_path / "cached", page_cache=store)
+    assert len(themed) == len(outputs)
+    monkeypatch.undo()
+    render_site(changed, history, config, tmp_path / "plain")
+    assert _tree(tmp_path / "cached" / "site") == _tree(tmp_path / "plain" / "site")
 
 
 def test_two_builds_in_one_process_segment_the_search_text_alike(
