@@ -4,8 +4,10 @@ jieba when MkDocs builds the site again.
 MkDocs has no incremental build: every build converts every page's Markdown to HTML and the
 search plugin segments every page's text with jieba (most of a build of ~3,000 pages). This
 MkDocs plugin keeps, per page, what `Page.render` produces (HTML, table of contents, title,
-anchors) keyed by the page's Markdown, its path, the set of site files (links are checked and
-rewritten against it), the generated mkdocs.yml and the versions of the Markdown stack; and
+anchors) keyed by the page's Markdown, its path and URL, the generated mkdocs.yml and the
+versions of the Markdown stack, with every site file the render looked up (links are checked
+and rewritten against them) and the answer it got: the entry serves only while each lookup
+still gives that answer, so a new download elsewhere does not render every page again; and
 the search entries of a page keyed by its final HTML, title, metadata and the search setup.
 A page whose key is stored is not rendered or segmented again: its stored result is put in
 place and the rest of the build (theme, sanitiser, search index, sitemap) runs as always, so
@@ -60,13 +62,8 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.search = _load(folder / SEARCH_FILE)
         self.used_pages: dict[str, Any] = {}
         self.used_search: dict[str, Any] = {}
-        self.files_digest = ""
         self.hits = 0
         self.outputs: OutputStore | None = None  # made once the theme is known (on_config)
-
-    def on_files(self, files: Any, /, *, config: Any) -> Any:
-        self.files_digest = parts_digest(*sorted(f"{f.src_uri}\t{f.url}" for f in files))
-        return files
 
     @event_priority(-100)  # after the search plugin has made its index
     def on_config(self, config: Any, /) -> Any:
@@ -90,16 +87,16 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             get_template = env.get_template
 
             def kept_template(*args: Any, **kwargs: Any) -> Any:
-                return KeptTemplate(get_template(*args, **kwargs), store, lambda: self.files_digest)
+                return KeptTemplate(get_template(*args, **kwargs), store)
 
             env.get_template = kept_template
         return env
 
     @event_priority(-100)  # last: the Markdown every other plugin has finished with
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Any) -> str:
-        key = parts_digest(self.setup, self.files_digest, page.file.src_uri, markdown)
+        key = parts_digest(self.setup, page.file.src_uri, str(page.url), markdown)
         stored = self.pages.get(key)
-        if stored is not None:
+        if stored is not None and _lookups_hold(stored.get("lookups"), files):
             page.render = types.MethodType(_restorer(stored), page)
             self.used_pages[key] = stored
             self.hits += 1
@@ -138,12 +135,42 @@ class PageCachePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self.outputs.save()
 
 
+class _SeenFiles:
+    """The site's files as one page's render sees them: every lookup and its answer noted."""
+
+    def __init__(self, files: Any) -> None:
+        self._files = files
+        self.lookups: dict[str, list[Any] | None] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
+
+    def get_file_from_path(self, path: str) -> Any:
+        found = self._files.get_file_from_path(path)
+        self.lookups[str(path)] = _answer(found)
+        return found
+
+
+def _answer(found: Any) -> list[Any] | None:
+    """What a link to a file turns into: its URL, and whether it is left out of the site."""
+    return None if found is None else [found.url, found.inclusion.value]
+
+
+def _lookups_hold(lookups: Any, files: Any) -> bool:
+    """Every file the stored page looked up gives the same answer in this build's files."""
+    if not isinstance(lookups, dict):
+        return False
+    return all(_answer(files.get_file_from_path(p)) == a for p, a in lookups.items())
+
+
 def _recorder(store: dict[str, Any], key: str) -> Any:
     """`Page.render`, then the result kept under `key`."""
 
     def render(page: Any, config: Any, files: Any) -> None:
-        type(page).render(page, config, files)
+        seen = _SeenFiles(files)
+        type(page).render(page, config, seen)
         store[key] = {
+            "lookups": seen.lookups,
             "content": page.content,
             "toc": _tokens(page.toc),
             "title": page._title_from_render,

@@ -5,7 +5,8 @@ With the Markdown kept (`page_cache.py`), most of a rebuild is Material's templa
 of that is the navigation every page carries (300 documents: ~3,000 pages, each with the full
 nav). The output of `main.html` for a page depends on the page (URL, title, HTML, table of
 contents, metadata), the whole navigation (titles, URLs and order: the nav, breadcrumbs and
-previous/next links), the set of site files, the generated mkdocs.yml, the theme's templates
+previous/next links), the set of documentation pages (the theme's `pages`; other files such
+as downloads the theme never reads), the generated mkdocs.yml, the theme's templates
 (Material by its version, the overrides by their text) and any context a plugin added. Those
 make the key; the output is kept as a file named by its SHA-256 and checked against that name
 when it is used again, so a damaged or edited file is rendered again instead of served.
@@ -82,14 +83,14 @@ class OutputStore:
         self._nav: tuple[int, str] = (0, "")
         self.hits = 0
 
-    def key(self, template_name: str, context: Any, files_digest: str) -> str:
+    def key(self, template_name: str, context: Any) -> str:
         page, nav = context["page"], context["nav"]
-        if self._nav[0] != id(nav):  # one nav per build; its titles are final by now
-            self._nav = (id(nav), nav_digest(nav))
+        if self._nav[0] != id(nav):  # one nav and page set per build; titles are final by now
+            pages = sorted(f"{f.src_uri}\t{f.url}" for f in context["pages"])
+            self._nav = (id(nav), parts_digest(nav_digest(nav), *pages))
         extra = sorted((k, repr(context[k])) for k in context.keys() if k not in _STANDARD_CONTEXT)
         return parts_digest(
             self.setup,
-            files_digest,
             self._nav[1],
             template_name,
             str(page.url),
@@ -165,10 +166,9 @@ class KeptTemplate:
     Everything else (the blocks and render functions `extends` and `include` use) is the
     template's own."""
 
-    def __init__(self, template: Any, store: OutputStore, files_digest: Any) -> None:
+    def __init__(self, template: Any, store: OutputStore) -> None:
         self._template = template
         self._store = store
-        self._files_digest = files_digest  # called: the digest is known only once files are
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._template, name)
@@ -178,7 +178,7 @@ class KeptTemplate:
         page = context.get("page") if isinstance(context, dict) else None
         if page is None or getattr(page, "file", None) is None:  # 404, sitemap: theme pages
             return str(self._template.render(*args, **kwargs))
-        key = self._store.key(str(self._template.name), context, self._files_digest())
+        key = self._store.key(str(self._template.name), context)
         kept = self._store.get(key)
         if kept is not None:
             return kept

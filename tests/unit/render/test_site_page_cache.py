@@ -43,9 +43,15 @@ def test_a_site_from_the_page_store_is_the_same_site(
     assert len(pages) > 50 and json.loads((store / SEARCH_FILE).read_text(encoding="utf-8"))
 
     rendered, themed = _count_renders(monkeypatch)
+    # a download no page links to yet (a draft's copy) is one more site file: no page changes
+    extra = tmp_path / "two" / "site-src" / "docs" / "downloads" / "word" / "drafts" / "X.docx"
+    extra.parent.mkdir(parents=True)
+    extra.write_bytes(b"draft copy")
     second = render_site(model, history, config, tmp_path / "two", page_cache=store)
     assert [i for i in second if i.severity is Severity.ERROR] == []
     assert rendered == [] and themed == []  # every page came from the store
+    extra.unlink()
+    (tmp_path / "two" / "site" / extra.relative_to(tmp_path / "two" / "site-src" / "docs")).unlink()
     assert _tree(tmp_path / "two" / "site") == _tree(tmp_path / "one" / "site")
 
     # a changed page is rendered again, the others still come from the store
@@ -129,3 +135,36 @@ def test_two_builds_in_one_process_segment_the_search_text_alike(
         for out in ("one", "two", "three")
     ]
     assert index[0] == index[1] == index[2]
+
+
+def test_a_stored_page_serves_only_while_every_file_it_looked_up_answers_the_same() -> None:
+    """A link is rewritten against the file it names: that file gone, moved or left out of
+    the site, the page is rendered again (and MkDocs warns of a broken link)."""
+    from mkdocs.structure.files import File, Files, InclusionLevel
+
+    from generator.render.site.page_cache import _lookups_hold, _SeenFiles
+
+    def files(*names: str, excluded: str = "") -> Files:
+        return Files(
+            [
+                File(
+                    n,
+                    "/docs",
+                    "/site",
+                    True,
+                    inclusion=InclusionLevel.EXCLUDED
+                    if n == excluded
+                    else InclusionLevel.UNDEFINED,
+                )
+                for n in names
+            ]
+        )
+
+    seen = _SeenFiles(files("a.md", "b.md"))
+    assert seen.get_file_from_path("b.md") is not None and seen.get_file_from_path("c.md") is None
+    lookups = json.loads(json.dumps(seen.lookups))  # as the store keeps them
+    assert _lookups_hold(lookups, files("a.md", "b.md", "d.docx"))  # one more file: unchanged
+    assert not _lookups_hold(lookups, files("a.md"))  # b.md gone
+    assert not _lookups_hold(lookups, files("a.md", "b.md", "c.md"))  # c.md now exists
+    assert not _lookups_hold(lookups, files("a.md", "b.md", excluded="b.md"))
+    assert not _lookups_hold(None, files("a.md"))  # an entry from before lookups were kept
