@@ -267,7 +267,12 @@ def _build_into(
     links = _downloads(files) | _attachment_downloads(config, model, staging)
     progress("生成网站和副本核对页 (site and verification pages)")
     built = built_digests(staging, files)
-    genuine_key = cache.key("genuine", REPOSITORY_INPUTS, (history, built, config, staging / CACHE))
+    genuine_key = cache.key(
+        "genuine",
+        REPOSITORY_INPUTS,
+        (*_genuine_inputs(model, history), built, config, staging / CACHE),
+        skip=frozenset(d.path for d in model.documents),
+    )
     digests = genuine_digests(config, model, history, staging / CACHE, built, genuine_key)
     site_issues = cache.run(
         "site",
@@ -332,6 +337,20 @@ def _table_inputs(model: Model, history: History) -> tuple[Any, ...]:
     starts reading `Document.body` or `current_sha256` must be keyed on them again here."""
     controls = {
         doc_id: dataclasses.replace(control, current_sha256="")
+        for doc_id, control in history.documents.items()
+    }
+    documents = tuple(dataclasses.replace(d, body="") for d in model.documents)
+    return (dataclasses.replace(history, documents=controls), documents)
+
+
+def _genuine_inputs(model: Model, history: History) -> tuple[Any, ...]:
+    """What the genuine digests read besides git: a released revision's copy is rendered from
+    its text at the release, its control data `as_issued` (which drops the working text's
+    draft state and digest) and the model's organisation (`context_for`), so editing a
+    document's working text keeps them. Everything but the body and the draft state is kept
+    in the key; `built` (the copies this build wrote) is keyed beside it."""
+    controls = {
+        doc_id: dataclasses.replace(control, draft=False, draft_changes=(), current_sha256="")
         for doc_id, control in history.documents.items()
     }
     documents = tuple(dataclasses.replace(d, body="") for d in model.documents)

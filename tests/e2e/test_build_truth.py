@@ -4,9 +4,11 @@ issued, verification pages for every revision ever released, QR codes on every c
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -195,3 +197,50 @@ def test_registers_verify_like_documents(vorg: VerifyOrg, tmp_path: Path, run_cl
     )
     code, out, _err = run_cli("verify", str(forged), "--root", str(vorg.root))
     assert code == 6, out
+
+
+def test_editing_a_document_keeps_the_genuine_digests_and_they_equal_a_fresh_build(
+    vorg: VerifyOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The genuine digest of a released revision comes from git, not the working text: after
+    an edit the kept digests are reused, and the verification pages say what a build with no
+    cache at all says."""
+    from generator.ops.genuine import GenuineCopies
+
+    root = tmp_path / "org"
+    shutil.copytree(vorg.root, root, symlinks=True)
+    out = tmp_path / "build"
+    assert build(root, out) == 0
+    path = next((root / "content" / "documents").rglob("CEMS-QP-01*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\n工作区中的新增要求。\n", "utf-8")
+    rendered: list[str] = []
+    original = GenuineCopies.digest
+
+    def counting(self: GenuineCopies, ctx: Any) -> str:
+        rendered.append(ctx.document.id)
+        return original(self, ctx)
+
+    monkeypatch.setattr(GenuineCopies, "digest", counting)
+    contexts = [0]
+    derive = GenuineCopies.document_context
+
+    def counting_contexts(self: GenuineCopies, *args: Any) -> Any:
+        contexts[0] += 1
+        return derive(self, *args)
+
+    monkeypatch.setattr(GenuineCopies, "document_context", counting_contexts)
+    assert build(root, out) == 0
+    assert rendered == [] and contexts[0] == 0  # the whole answer came from its key
+    shutil.rmtree(root / ".git" / "cems")
+    fresh = tmp_path / "fresh"
+    assert build(root, fresh) == 0  # no cache anywhere: every digest rendered again
+    assert contexts[0] > 0
+
+    def pages(build_dir: Path) -> dict[str, str]:
+        docs = build_dir / "site-src" / "docs" / "verify"
+        return {
+            p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(docs.rglob("index.md"))
+        }
+
+    assert pages(out) == pages(fresh) and len(pages(out)) == 5
