@@ -274,27 +274,19 @@ def _build_into(
         skip=frozenset(d.path for d in model.documents),
     )
     digests = genuine_digests(config, model, history, staging / CACHE, built, genuine_key)
-    site_issues = cache.run(
-        "site",
-        REPOSITORY_INPUTS,
-        (history, links, status, packs, digests),
+    # not through the output cache: a stored copy of the whole site (~10,000 files linked in
+    # and pruned per build) cost more than the page stores take to build it again
+    site_issues = render_site(
+        model,
+        history,
+        config,
         staging,
-        lambda: Cached(
-            [],
-            render_site(
-                model,
-                history,
-                config,
-                staging,
-                downloads=links,
-                status=status,
-                review_packs=packs,
-                verification=digests,
-                page_cache=staging / CACHE / "site-pages",
-            ),
-        ),
-        folders=("site", "site-src"),
-    ).issues
+        downloads=links,
+        status=status,
+        review_packs=packs,
+        verification=digests,
+        page_cache=staging / CACHE / "site-pages",
+    )
     if has_errors(site_issues):
         raise CemsError("网站生成失败 (site build failed)", site_issues)
     write_register(staging / "site" / SITE_REGISTER, entries_of(digests))
