@@ -199,13 +199,14 @@ def test_registers_verify_like_documents(vorg: VerifyOrg, tmp_path: Path, run_cl
     assert code == 6, out
 
 
-def test_editing_a_document_keeps_the_genuine_digests_and_they_equal_a_fresh_build(
+def test_editing_a_document_keeps_the_genuine_digests_and_record_tables_as_a_fresh_build(
     vorg: VerifyOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The genuine digest of a released revision comes from git, not the working text: after
-    an edit the kept digests are reused, and the verification pages say what a build with no
-    cache at all says."""
+    """The genuine digest of a released revision comes from git, not the working text, and the
+    generic record tables show no document text: after an edit both are reused, and the
+    verification pages and workbooks are what a build with no cache at all writes."""
     from generator.ops.genuine import GenuineCopies
+    from generator.render.tables import records
 
     root = tmp_path / "org"
     shutil.copytree(vorg.root, root, symlinks=True)
@@ -229,12 +230,25 @@ def test_editing_a_document_keeps_the_genuine_digests_and_they_equal_a_fresh_bui
         return derive(self, *args)
 
     monkeypatch.setattr(GenuineCopies, "document_context", counting_contexts)
+    tables: list[Path] = []
+    generic = records.render_record_tables
+
+    def counting_tables(*args: Any, **kwargs: Any) -> Any:
+        tables.append(args[3])
+        return generic(*args, **kwargs)
+
+    monkeypatch.setattr(records, "render_record_tables", counting_tables)
     assert build(root, out) == 0
     assert rendered == [] and contexts[0] == 0  # the whole answer came from its key
+    assert tables == []  # the generic record tables do not show documents' text either
     shutil.rmtree(root / ".git" / "cems")
     fresh = tmp_path / "fresh"
     assert build(root, fresh) == 0  # no cache anywhere: every digest rendered again
-    assert contexts[0] > 0
+    assert contexts[0] > 0 and tables
+    workbooks = sorted((out / "xlsx").glob("*.xlsx"))
+    assert workbooks
+    for table in workbooks:
+        assert table.read_bytes() == (fresh / "xlsx" / table.name).read_bytes(), table.name
 
     def pages(build_dir: Path) -> dict[str, str]:
         docs = build_dir / "site-src" / "docs" / "verify"
