@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,17 @@ def file_state(path: Path) -> str:
     except OSError:
         return "-"
     return f"{stat.st_size}:{stat.st_mtime_ns}:{hashlib.sha256(data).hexdigest()}"
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """`target` as a hard link to `source` (no bytes copied), or a copy where the file system
+    cannot link. A cache entry then shares its file with an output: anything that rewrites
+    one in place changes both, so each cache checks an entry (size and time, or digest)
+    before it serves it."""
+    target = Path(target)
+    if target.exists() or target.is_symlink():
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

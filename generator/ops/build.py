@@ -29,8 +29,17 @@ from generator.control.types import History
 from generator.core.config import Config
 from generator.core.findings import ReviewPack, StatusReport
 from generator.core.issues import CemsError, Issue, Severity, has_errors
+from generator.core.local_cache import link_or_copy
 from generator.manifest import GeneratedFile, write_manifest
-from generator.ops.cache import REPOSITORY_INPUTS, Cached, OutputCache, link_or_copy
+from generator.ops.build_inputs import (
+    cached_files,
+    genuine_inputs,
+    record_table_inputs,
+    record_tables,
+    register_tables,
+    table_inputs,
+)
+from generator.ops.cache import REPOSITORY_INPUTS, OutputCache
 from generator.ops.digest_register import SITE_REGISTER, entries_of, write_register
 from generator.ops.unchanged import base_key, build_key, kept_output, record_output
 
@@ -248,10 +257,11 @@ def _build_into(
 
         files += render_all_copies(active, in_force_history, config, staging)
     progress("生成登记表和碳评估报告 (registers, carbon assessment reports)")
+    document_files = frozenset(d.path for d in model.documents)  # keyed by what is read of them
     # the generic tables (the 50,000-row readings) apart: they do not change when a document does
     tables = (
-        ("tables", _table_inputs(model, history), _tables),
-        ("record-tables", _record_table_inputs(model, history), _record_tables),
+        ("tables", table_inputs(model, history), register_tables),
+        ("record-tables", record_table_inputs(model, history), record_tables),
     )
     for name, inputs, render in tables:
         files += cache.run(
@@ -259,8 +269,8 @@ def _build_into(
             REPOSITORY_INPUTS,
             inputs,
             staging,
-            functools.partial(_cached, render, model, history, config, staging),
-            skip=frozenset(d.path for d in model.documents),
+            functools.partial(cached_files, render, model, history, config, staging),
+            skip=document_files,
         ).files
     progress("检查体系运行状态和管理评审输入 (cems check findings, review input pack)")
     status, packs = _running_state(model, history, as_of, locator(project))
@@ -277,8 +287,8 @@ def _build_into(
     genuine_key = cache.key(
         "genuine",
         REPOSITORY_INPUTS,
-        (*_genuine_inputs(model, history), built, config, staging / CACHE),
-        skip=frozenset(d.path for d in model.documents),
+        (*genuine_inputs(model, history), built, config, staging / CACHE),
+        skip=document_files,
     )
     digests = genuine_digests(config, model, history, staging / CACHE, built, genuine_key)
     # not through the output cache: a stored copy of the whole site (~10,000 files linked in
@@ -308,78 +318,6 @@ def _split_withdrawn(model: Model, history: History) -> tuple[Model, Model]:
     )
     kept = tuple(d for d in model.documents if d not in gone)
     return dataclasses.replace(model, documents=kept), dataclasses.replace(model, documents=gone)
-
-
-def _cached(
-    render: Callable[[Model, History, Config, Path], list[GeneratedFile]],
-    model: Model,
-    history: History,
-    config: Config,
-    out: Path,
-) -> Cached:
-    return Cached(render(model, history, config, out), [])
-
-
-def _tables(model: Model, history: History, config: Config, out: Path) -> list[GeneratedFile]:
-    """The dedicated registers and the carbon reports."""
-    from generator.render.tables.writer import render_registers
-    from generator.render.word.emission_report import render_emission_reports
-    from generator.render.word.report import render_assessment_reports
-
-    registers = render_registers(model, history, config, out)
-    reports = render_assessment_reports(model, history, config, out)
-    return registers + reports + render_emission_reports(model, history, config, out)
-
-
-def _record_tables(
-    model: Model, history: History, config: Config, out: Path
-) -> list[GeneratedFile]:
-    """A generic table for every record type without a dedicated register, so each register
-    page has a workbook."""
-    from generator.render.tables.records import render_record_tables
-    from generator.render.tables.spec import register_specs
-
-    designed = {spec.key for spec in register_specs()}
-    return render_record_tables(model, history, config, out, skip=designed)
-
-
-def _record_table_inputs(model: Model, history: History) -> tuple[Any, ...]:
-    """What the generic tables read besides the records, schemas and organisation: the head
-    commit and date, the latest release, and for a record type's header the form it is kept
-    on (`register_header`: the document naming that record type, and its revision)."""
-    forms = sorted(
-        (d.id, d.record_type, history.control(d.id).revision_label)
-        for d in model.documents
-        if d.record_type
-    )
-    return (history.head_commit, history.head_date, history.latest_release, forms)
-
-
-def _table_inputs(model: Model, history: History) -> tuple[Any, ...]:
-    """What the tables read of the documents: everything but the body and the working text's
-    digest (`draft` says whether it differs). With the documents' files left out of the tree
-    digest, editing a document's text reuses the registers and reports. A table renderer that
-    starts reading `Document.body` or `current_sha256` must be keyed on them again here."""
-    controls = {
-        doc_id: dataclasses.replace(control, current_sha256="")
-        for doc_id, control in history.documents.items()
-    }
-    documents = tuple(dataclasses.replace(d, body="") for d in model.documents)
-    return (dataclasses.replace(history, documents=controls), documents)
-
-
-def _genuine_inputs(model: Model, history: History) -> tuple[Any, ...]:
-    """What the genuine digests read besides git: a released revision's copy is rendered from
-    its text at the release, its control data `as_issued` (which drops the working text's
-    draft state and digest) and the model's organisation (`context_for`), so editing a
-    document's working text keeps them. Everything but the body and the draft state is kept
-    in the key; `built` (the copies this build wrote) is keyed beside it."""
-    controls = {
-        doc_id: dataclasses.replace(control, draft=False, draft_changes=(), current_sha256="")
-        for doc_id, control in history.documents.items()
-    }
-    documents = tuple(dataclasses.replace(d, body="") for d in model.documents)
-    return (dataclasses.replace(history, documents=controls), documents)
 
 
 def preflight(config: Config) -> None:

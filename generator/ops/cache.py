@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 from generator.control.types import History
 from generator.core.config import Config
 from generator.core.issues import Issue
+from generator.core.local_cache import link_or_copy
 from generator.core.versions import code_fingerprint, tree_digest
 from generator.manifest import GeneratedFile
 
@@ -207,17 +207,3 @@ def _files_under(folder: Path) -> list[Path]:
 def _stamp(path: Path) -> list[int]:
     info = path.stat()
     return [info.st_size, info.st_mtime_ns]
-
-
-def link_or_copy(source: Path | str, target: Path | str) -> None:
-    """`target` as a hard link to `source` (no bytes copied), or a copy where the file system
-    cannot link. An entry shares its files with the outputs restored from it: anything that
-    rewrites one in place changes its size or time, and `_restore` then treats the entry as
-    damaged, so a changed file never comes back from the cache."""
-    target = Path(target)
-    if target.exists() or target.is_symlink():
-        target.unlink()
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

@@ -26,19 +26,12 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
 
 from generator.core.versions import installed_versions, parts_digest
-from generator.render.site.page_outputs import KeptTemplate, OutputStore, folder_digest
+from generator.render.site.page_outputs import KeptTemplate, OutputStore, folder_digest, toc_tokens
 
 PLUGIN_NAME = "cems-page-cache"
 PAGES_FILE = "pages.json"
 SEARCH_FILE = "search.json"
 _STACK = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "jieba")
-
-
-def _tokens(items: Any) -> list[dict[str, Any]]:
-    return [
-        {"name": i.title, "id": i.id, "level": i.level, "children": _tokens(i.children)}
-        for i in items
-    ]
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -172,7 +165,7 @@ def _recorder(store: dict[str, Any], key: str) -> Any:
         store[key] = {
             "lookups": seen.lookups,
             "content": page.content,
-            "toc": _tokens(page.toc),
+            "toc": toc_tokens(page.toc),
             "title": page._title_from_render,
             "anchors": sorted(page.present_anchor_ids),
             "links": {

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
+from generator.core.local_cache import link_or_copy, read_json, write_json
 from generator.core.versions import parts_digest
 
 OUTPUTS_FILE = "outputs.json"
@@ -62,8 +61,12 @@ def nav_digest(nav: Any) -> str:
     return parts_digest(json.dumps(walk(nav.items), ensure_ascii=False))
 
 
-def _tokens(items: Any) -> list[Any]:
-    return [[i.title, i.id, i.level, _tokens(i.children)] for i in items]
+def toc_tokens(items: Any) -> list[dict[str, Any]]:
+    """A table of contents as plain data (what `get_toc` builds it back from)."""
+    return [
+        {"name": i.title, "id": i.id, "level": i.level, "children": toc_tokens(i.children)}
+        for i in items
+    ]
 
 
 class OutputStore:
@@ -73,15 +76,11 @@ class OutputStore:
         self.folder = folder
         self.blobs = folder / OUTPUT_FOLDER
         self.setup = setup  # stack versions, mkdocs.yml, the theme overrides
-        try:
-            kept = json.loads((folder / OUTPUTS_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            kept = {}
+        kept = read_json(folder / OUTPUTS_FILE)
         self.kept: dict[str, str] = kept if isinstance(kept, dict) else {}
         self.used: dict[str, str] = {}  # key -> digest of the output, this build's entries
         self.written: dict[str, str] = {}  # output digest -> the page file MkDocs wrote
         self._nav: tuple[int, str] = (0, "")
-        self.hits = 0
 
     def key(self, template_name: str, context: Any) -> str:
         page, nav = context["page"], context["nav"]
@@ -97,7 +96,7 @@ class OutputStore:
             str(page.file.src_uri),
             str(page.title),
             page.content or "",
-            json.dumps(_tokens(page.toc), ensure_ascii=False),
+            json.dumps(toc_tokens(page.toc), ensure_ascii=False),
             json.dumps(page.meta, sort_keys=True, ensure_ascii=False, default=repr),
             str(page.edit_url),
             str(page.canonical_url),
@@ -116,7 +115,6 @@ class OutputStore:
         if hashlib.sha256(data).hexdigest() != digest:
             return None
         self.used[key] = digest
-        self.hits += 1
         return data.decode("utf-8")
 
     def put(self, key: str, output: str, dest: str) -> None:
@@ -137,11 +135,9 @@ class OutputStore:
             for path in self.blobs.iterdir():
                 if path.name not in wanted:
                     path.unlink()
-            partial = self.folder / f"{OUTPUTS_FILE}.partial"
-            partial.write_text(json.dumps(self.used), encoding="utf-8")
-            partial.replace(self.folder / OUTPUTS_FILE)
         except OSError:
             return  # no store is slower, never wrong
+        write_json(self.folder / OUTPUTS_FILE, self.used)
 
     def _keep(self, digest: str, dest: Path) -> bool:
         """Link the written page as the output `digest`; False if the file is not that output
@@ -152,10 +148,7 @@ class OutputStore:
         try:
             if hashlib.sha256(dest.read_bytes()).hexdigest() != digest:
                 return False
-            try:
-                os.link(dest, target)
-            except OSError:  # no hard links here (another file system): a copy
-                shutil.copyfile(dest, target)
+            link_or_copy(dest, target)
         except OSError:
             return False
         return True
